@@ -1,0 +1,8 @@
+"""All models, imported here so Alembic sees every table."""
+
+from feedback_app.models.base import Base
+from feedback_app.models.promises import Promise, Theme
+from feedback_app.models.responses import Answer, Comment, Response
+from feedback_app.models.surveys import SurveyVersion
+
+__all__ = ["Answer", "Base", "Comment", "Promise", "Response", "SurveyVersion", "Theme"]

@@ -1,0 +1,1 @@
+"""Survey definitions: schema, loader, Babel extraction and the stored registry."""
