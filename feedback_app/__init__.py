@@ -31,6 +31,9 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
         locale_selector=select_locale,
         default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
     )
+    from feedback_app.request_text import init_request_text
+
+    init_request_text(app)  # must run before CSRF protection reads the form
     csrf.init_app(app)
     limiter.init_app(app)
 

@@ -36,6 +36,8 @@ class BaseConfig:
     OUT_OF_HOURS_LABEL = "Leeds Children's Social Work Service, Emergency Duty Team"
     DRAFT_RETENTION_DAYS = 30
     MAX_TEXT_LENGTH = 5000
+    # Room for 5,000 characters of four-byte script, percent-encoded, with the rest of the form.
+    MAX_CONTENT_LENGTH = 256 * 1024
     FIELD_ENCRYPTION_KEY = DEV_ENCRYPTION_KEY
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from feedback_app.extensions import limiter
 from feedback_app.models import Response
 from feedback_app.models.responses import DRAFT
+from feedback_app.request_text import posted_text
 from feedback_app.signals import response_submitted
 from feedback_app.survey_flow import bp, drafts
 from feedback_app.survey_flow.codes import normalise_resume_code
@@ -162,7 +163,7 @@ def answer(slug: str, question_id: str) -> Page:
     if q is None:
         abort(404)
     posted_values = request.form.getlist("answer") if not q.is_text else []
-    typed = request.form.get("answer", "") if q.is_text else None
+    typed = posted_text("answer") if q.is_text else None
     if request.form.get("version") != str(response.survey_version_id):
         # The page was tampered with or built from another survey version: keep what was typed.
         return _render_question(
