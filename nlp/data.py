@@ -1,0 +1,76 @@
+"""Reading the labelled-comment files (nlp/data/<split>/<lang>.jsonl) and staff corrections."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from nlp.taxonomy import SENTIMENTS, THEMES
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SPLITS = ("train", "dev", "test")
+
+log = logging.getLogger(__name__)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Records of one JSONL file; a malformed line is logged and skipped, not fatal."""
+    records = []
+    with path.open(encoding="utf-8-sig") as fh:
+        for number, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                log.warning("%s:%d: not JSON (%s)", path, number, exc)
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                log.warning("%s:%d: no text", path, number)
+                continue
+            record.setdefault("lang", path.stem)
+            record["themes"] = [t for t in record.get("themes") or [] if t in THEMES]
+            record["safeguarding"] = bool(record.get("safeguarding"))
+            if record.get("sentiment") not in SENTIMENTS:
+                record["sentiment"] = None
+            records.append(record)
+    return records
+
+
+def split_files(split: str, data_dir: Path | None = None) -> list[Path]:
+    """The per-language files of one split."""
+    return sorted(((data_dir or DATA_DIR) / split).glob("*.jsonl"))
+
+
+def load_split(
+    split: str, data_dir: Path | None = None, langs: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """All records of one split (optionally only some languages)."""
+    wanted = set(langs) if langs is not None else None
+    records: list[dict[str, Any]] = []
+    for path in split_files(split, data_dir):
+        for record in read_jsonl(path):
+            if wanted is None or record["lang"] in wanted:
+                records.append(record)
+    return records
+
+
+def load_corrections(data_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Staff-confirmed labels written by the Flask app (nlp/data/corrections/*.jsonl), if any."""
+    records: list[dict[str, Any]] = []
+    for path in sorted(((data_dir or DATA_DIR) / "corrections").glob("*.jsonl")):
+        records.extend(read_jsonl(path))
+    return records
+
+
+def fingerprint(records: Iterable[dict[str, Any]]) -> str:
+    """A short hash of the training data, part of the model version."""
+    digest = hashlib.sha256()
+    for record in records:
+        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:10]
