@@ -25,6 +25,8 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     from feedback_app.i18n import select_locale
 
     db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     babel.init_app(
         app,
@@ -58,6 +60,22 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     register_commands(app)
     return app
+
+
+def _tune_sqlite(engine: Any) -> None:
+    """WAL lets readers work while a page is being saved; busy_timeout waits instead of failing."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
 
 
 class _DropClientAddress(logging.Filter):

@@ -57,7 +57,7 @@ def test_wrong_code_gets_a_clear_message_and_keeps_what_was_typed(client: FlaskC
 
 def test_saving_with_an_unfinished_page_keeps_earlier_answers(app: Flask) -> None:
     client = app.test_client()
-    code, first_url = _save_after_first_answer(client)
+    _code, first_url = _save_after_first_answer(client)
     second_url = first_url.rsplit("/", 1)[0]
     with app.app_context():
         from feedback_app.surveys.registry import open_version_for, survey_of

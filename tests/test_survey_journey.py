@@ -83,7 +83,7 @@ def test_whole_survey_is_stored_once_with_promise_evidence(client: FlaskClient, 
             assert answer.promise_id == question.promise
             if not question.is_text:
                 assert answer.kept == (question.options[0].value in question.kept)
-        assert [c.text for c in response.comments][0] == "I like my school and my foster carer is kind"
+        assert next(c.text for c in response.comments) == "I like my school and my foster carer is kind"
 
 
 def test_submitting_twice_stores_one_response_with_the_same_reference(client: FlaskClient, app: Flask) -> None:

@@ -18,7 +18,12 @@ from feedback_app.models import Answer, Comment, Response
 from feedback_app.models.responses import SUBMITTED
 from feedback_app.survey_flow.codes import new_draft_token, new_reference
 from feedback_app.surveys.definitions_loader import PREFER_NOT
-from feedback_app.surveys.registry import open_survey_versions, survey_of, sync_survey_definitions, sync_taxonomy
+from feedback_app.surveys.registry import (
+    open_survey_versions,
+    survey_of,
+    sync_survey_definitions,
+    sync_taxonomy,
+)
 
 # Invented comments in the three first languages, by rough sentiment.
 DEMO_COMMENTS: dict[str, list[str]] = {

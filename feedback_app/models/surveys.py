@@ -21,7 +21,8 @@ class SurveyVersion(Base):
     slug: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int]
     checksum: Mapped[str] = mapped_column(String(64))
-    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Deferred: hot paths use the cached Survey built from it (see surveys.registry.survey_by_version_id).
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     # Only the newest open version takes new responses; older ones stay for the answers they hold.
     open: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,9 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from feedback_app.extensions import db
-from feedback_app.models import Answer, Comment, Response, SurveyVersion
+from feedback_app.models import Answer, Comment, Response
 from feedback_app.models.responses import DRAFT, SUBMITTED
-from feedback_app.survey_flow.codes import new_draft_token, new_reference, new_resume_code, resume_code_hash
+from feedback_app.survey_flow.codes import (
+    new_draft_token,
+    new_reference,
+    new_resume_code,
+    resume_code_hash,
+)
 from feedback_app.surveys.definitions_loader import Question, Survey
 
 
@@ -30,14 +35,14 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def start_draft(version: SurveyVersion, language: str, channel: str = "self") -> Response:
-    """Create and commit an empty draft for ``version``."""
+def start_draft(version_id: int, slug: str, language: str, channel: str = "self") -> Response:
+    """Create and commit an empty draft of survey version ``version_id``."""
     for _ in range(5):
         response = Response(
             reference=new_reference(),
             draft_token=new_draft_token(),
-            survey_version_id=version.id,
-            survey_slug=version.slug,
+            survey_version_id=version_id,
+            survey_slug=slug,
             status=DRAFT,
             channel=channel,
             language=language,
@@ -76,27 +81,32 @@ def saved_texts(response: Response) -> dict[str, str]:
 
 
 def save_answer(response: Response, question: Question, values: list[str], text: str | None) -> None:
-    """Save one page's answer and commit (replacing an earlier answer to the same question)."""
+    """Save one page's answer and commit (replacing an earlier answer to the same question).
+
+    Only this question's rows are read, so saving page 20 costs no more than saving page 1.
+    """
     if response.status != DRAFT:
         return
-    answer = next((a for a in response.answers if a.question_id == question.id), None)
+    now = datetime.now(UTC)
+    answer = db.session.scalar(select(Answer).filter_by(response_id=response.id, question_id=question.id))
     if answer is None:
-        answer = Answer(question_id=question.id)
-        response.answers.append(answer)
+        answer = Answer(response_id=response.id, question_id=question.id)
+        db.session.add(answer)
     answer.values = values
     answer.promise_id = question.promise
     answer.kept = question.kept_for(values)
-    answer.answered_at = datetime.now(UTC)
-    comment = next((c for c in response.comments if c.question_id == question.id), None)
-    if text:
-        if comment is None:
-            comment = Comment(question_id=question.id, promise_id=question.promise, language=response.language)
-            response.comments.append(comment)
-        comment.text = text
-        comment.language = response.language
-    elif comment is not None:
-        response.comments.remove(comment)
-    response.expires_at = _expiry()
+    answer.answered_at = now
+    if question.is_text:
+        comment = db.session.scalar(select(Comment).filter_by(response_id=response.id, question_id=question.id))
+        if text:
+            if comment is None:
+                comment = Comment(response_id=response.id, question_id=question.id, promise_id=question.promise)
+                db.session.add(comment)
+            comment.text = text
+            comment.language = response.language
+        elif comment is not None:
+            db.session.delete(comment)
+    response.expires_at = now + timedelta(days=int(current_app.config["DRAFT_RETENTION_DAYS"]))
     db.session.commit()
 
 

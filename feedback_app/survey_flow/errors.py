@@ -26,7 +26,7 @@ def _reshow_question(message: str, status: int):  # type: ignore[no-untyped-def]
     """Re-render the question page that was posted, with what was posted, or None if not one."""
     from feedback_app.survey_flow import drafts
     from feedback_app.survey_flow.routes import _render_question
-    from feedback_app.surveys.registry import survey_of
+    from feedback_app.surveys.registry import survey_by_version_id
 
     if request.method != "POST" or request.endpoint != "survey.answer":
         return None
@@ -34,7 +34,7 @@ def _reshow_question(message: str, status: int):  # type: ignore[no-untyped-def]
     response = drafts.find_draft(request.form.get("draft"), args.get("slug"))
     if response is None:
         return None
-    survey = survey_of(response.survey_version)
+    survey = survey_by_version_id(response.survey_version_id)
     question = survey.question(str(args.get("question_id")))
     if question is None:
         return None

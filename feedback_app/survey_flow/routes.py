@@ -18,7 +18,12 @@ from feedback_app.survey_flow.codes import normalise_resume_code
 from feedback_app.survey_flow.forms import EmptyForm, ResumeForm, form_class_for
 from feedback_app.survey_flow.validation import check_answer
 from feedback_app.surveys.definitions_loader import Question, Survey
-from feedback_app.surveys.registry import open_survey_versions, open_version_for, survey_of
+from feedback_app.surveys.registry import (
+    open_survey_versions,
+    open_version_id,
+    survey_by_version_id,
+    survey_of,
+)
 
 Page = str | WerkzeugResponse | tuple[str, int]
 
@@ -49,11 +54,12 @@ def _current_draft(slug: str) -> Response | None:
     return None
 
 
-def _survey_or_404(slug: str) -> tuple[Any, Survey]:
-    version = open_version_for(slug)
-    if version is None:
+def _survey_or_404(slug: str) -> tuple[int, Survey]:
+    """The open version id of ``slug`` and its Survey; 404 for an unknown or closed survey."""
+    version_id = open_version_id(slug)
+    if version_id is None:
         abort(404)
-    return version, survey_of(version)
+    return version_id, survey_by_version_id(version_id)
 
 
 def _question_url(survey: Survey, question: Question, **params: Any) -> str:
@@ -76,7 +82,7 @@ def get_help() -> Page:
 @bp.get("/surveys/<slug>")
 def before_you_start(slug: str) -> Page:
     """Before you start: anonymous by default, who reads answers, the limit of confidentiality."""
-    version, survey = _survey_or_404(slug)
+    _version, survey = _survey_or_404(slug)
     draft = _current_draft(slug)
     return render_template("survey_flow/before_you_start.html", survey=survey, draft=draft, form=EmptyForm())
 
@@ -84,10 +90,10 @@ def before_you_start(slug: str) -> Page:
 @bp.post("/surveys/<slug>/start")
 def start(slug: str) -> Page:
     """Create a draft (or carry on with this browser's draft) and go to its first open question."""
-    version, survey = _survey_or_404(slug)
+    version_id, survey = _survey_or_404(slug)
     response = _current_draft(slug)
-    if response is None or response.survey_version_id != version.id:
-        response = drafts.start_draft(version, _locale())
+    if response is None or response.survey_version_id != version_id:
+        response = drafts.start_draft(version_id, slug, _locale())
         _remember_draft(response)
     nxt = drafts.first_unanswered(survey, response)
     if nxt is None:
@@ -131,7 +137,7 @@ def _render_question(
 @bp.get("/surveys/<slug>/questions/<question_id>")
 def question(slug: str, question_id: str) -> Page:
     """One question, with the answer already saved (if any) filled in."""
-    version, survey = _survey_or_404(slug)
+    version_id, survey = _survey_or_404(slug)
     q = survey.question(question_id)
     if q is None:
         abort(404)
@@ -139,8 +145,8 @@ def question(slug: str, question_id: str) -> Page:
     if response is None:
         return redirect(url_for("survey.before_you_start", slug=slug))
     # A draft started on an older version is answered against that version's questions.
-    if response.survey_version_id != version.id:
-        survey = survey_of(response.survey_version)
+    if response.survey_version_id != version_id:
+        survey = survey_by_version_id(response.survey_version_id)
         q = survey.question(question_id) or abort(404)
     return _render_question(
         survey, q, response, values=drafts.saved_answers(response).get(q.id, []), text=drafts.saved_texts(response).get(q.id)
@@ -151,14 +157,14 @@ def question(slug: str, question_id: str) -> Page:
 @limiter.limit(lambda: current_app.config["PAGE_SAVE_RATE_LIMIT"])
 def answer(slug: str, question_id: str) -> Page:
     """Save one answer, then go on (or to the check page when changing an answer)."""
-    version, survey = _survey_or_404(slug)
+    _version, survey = _survey_or_404(slug)
     response = _current_draft(slug)
     if response is None:
         done = session.get("done", {}).get(slug)
         if done:
             return redirect(url_for("survey.done", slug=slug))
         return redirect(url_for("survey.before_you_start", slug=slug))
-    survey = survey_of(response.survey_version)
+    survey = survey_by_version_id(response.survey_version_id)
     q = survey.question(question_id)
     if q is None:
         abort(404)
@@ -211,7 +217,7 @@ def check(slug: str) -> Page:
         if session.get("done", {}).get(slug):
             return redirect(url_for("survey.done", slug=slug))
         return redirect(url_for("survey.before_you_start", slug=slug))
-    survey = survey_of(response.survey_version)
+    survey = survey_by_version_id(response.survey_version_id)
     return render_template(
         "survey_flow/check.html",
         survey=survey,
@@ -252,7 +258,7 @@ def _announce_submission(response: Response) -> None:
 @bp.get("/surveys/<slug>/done")
 def done(slug: str) -> Page:
     """Confirmation: the reference, what happens next, and where to get help."""
-    version, survey = _survey_or_404(slug)
+    _version, survey = _survey_or_404(slug)
     reference = session.get("done", {}).get(slug)
     if not reference:
         return redirect(url_for("survey.before_you_start", slug=slug))
@@ -273,7 +279,7 @@ def resume() -> Page:
             error = str(_CODE_NOT_FOUND)
             return render_template("survey_flow/resume.html", form=form, error=error, typed=typed), 400
         _remember_draft(response)
-        survey = survey_of(response.survey_version)
+        survey = survey_by_version_id(response.survey_version_id)
         nxt = drafts.first_unanswered(survey, response)
         if nxt is None:
             return redirect(url_for("survey.check", slug=survey.slug))

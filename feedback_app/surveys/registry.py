@@ -79,7 +79,7 @@ def open_survey_versions() -> list[SurveyVersion]:
     versions = list(db.session.scalars(select(SurveyVersion).filter_by(open=True)))
 
     def order(v: SurveyVersion) -> tuple[int, str]:
-        audience = v.definition.get("audience", "")
+        audience = survey_of(v).audience
         rank = AUDIENCE_ORDER.index(audience) if audience in AUDIENCE_ORDER else len(AUDIENCE_ORDER)
         return rank, v.slug
 
@@ -91,13 +91,26 @@ def open_version_for(slug: str) -> SurveyVersion | None:
     return db.session.scalar(select(SurveyVersion).filter_by(slug=slug, open=True))
 
 
-_surveys_by_version: dict[tuple[int, str], Survey] = {}
+def open_version_id(slug: str) -> int | None:
+    """The id of the open version of ``slug`` (one small query, no definition loaded)."""
+    return db.session.scalar(select(SurveyVersion.id).filter_by(slug=slug, open=True))
+
+
+# Stored versions never change (sync refuses an edited one), so a process may keep them.
+_surveys_by_version: dict[int, Survey] = {}
+
+
+def survey_by_version_id(version_id: int) -> Survey:
+    """The Survey for a stored version id, loading its definition only the first time."""
+    survey = _surveys_by_version.get(version_id)
+    if survey is None:
+        version = db.session.get(SurveyVersion, version_id)
+        if version is None:
+            raise LookupError(f"No survey version {version_id}")
+        survey = _surveys_by_version[version_id] = build_survey(version.definition)
+    return survey
 
 
 def survey_of(version: SurveyVersion) -> Survey:
-    """The Survey object for a stored version (cached: a stored version never changes)."""
-    key = (version.id, version.checksum)
-    survey = _surveys_by_version.get(key)
-    if survey is None:
-        survey = _surveys_by_version[key] = build_survey(version.definition)
-    return survey
+    """The Survey object for a stored version."""
+    return survey_by_version_id(version.id)
