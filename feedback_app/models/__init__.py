@@ -4,5 +4,6 @@ from feedback_app.models.base import Base
 from feedback_app.models.promises import Promise, Theme
 from feedback_app.models.responses import Answer, Comment, Response
 from feedback_app.models.surveys import SurveyVersion
+from feedback_app.models.tagging import CommentTags
 
-__all__ = ["Answer", "Base", "Comment", "Promise", "Response", "SurveyVersion", "Theme"]
+__all__ = ["Answer", "Base", "Comment", "CommentTags", "Promise", "Response", "SurveyVersion", "Theme"]

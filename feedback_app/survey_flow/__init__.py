@@ -5,3 +5,10 @@ from flask import Blueprint
 bp = Blueprint("survey", __name__, template_folder="templates")
 
 from feedback_app.survey_flow import routes  # noqa: E402,F401 - registers the views
+
+
+@bp.record_once
+def _register_wording(state) -> None:  # type: ignore[no-untyped-def]
+    from feedback_app.survey_flow.wording import init_wording
+
+    init_wording(state.app)

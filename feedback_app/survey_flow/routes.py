@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -64,6 +65,22 @@ def _survey_or_404(slug: str) -> tuple[int, Survey]:
 
 def _question_url(survey: Survey, question: Question, **params: Any) -> str:
     return url_for("survey.question", slug=survey.slug, question_id=question.id, **params)
+
+
+@bp.before_app_request
+def _remember_easy_read() -> None:
+    """``?easy=1`` switches to easy-read wording (and larger text) until ``?easy=0``."""
+    asked = request.args.get("easy")
+    if asked in ("0", "1"):
+        session["easy"] = asked == "1"
+
+
+@bp.app_context_processor
+def _easy_read_context() -> dict[str, Any]:
+    easy = bool(session.get("easy"))
+    args = request.args.to_dict() if request else {}
+    args["easy"] = "0" if easy else "1"
+    return {"easy_read": easy, "easy_toggle_url": request.path + "?" + urlencode(args)}
 
 
 @bp.get("/")

@@ -34,3 +34,39 @@
     });
   });
 })();
+// Read-aloud with the browser's own speech synthesis (nothing leaves the device). The Listen
+// buttons stay hidden where the browser cannot speak; where it can but has no voice for the
+// page's language, pressing one says so instead of reading in the wrong accent.
+(function () {
+  "use strict";
+  if (!("speechSynthesis" in window) || !("SpeechSynthesisUtterance" in window)) { return; }
+  var lang = document.documentElement.lang || "en";
+  function voiceFor(code) {
+    var voices = window.speechSynthesis.getVoices();
+    var base = code.split("-")[0].toLowerCase();
+    return voices.find(function (v) { return v.lang && v.lang.toLowerCase().split(/[-_]/)[0] === base; }) || null;
+  }
+  function showNoVoice(button) {
+    var id = "voice-message";
+    if (document.getElementById(id)) { return; }
+    var p = document.createElement("p");
+    p.id = id; p.className = "voice-message"; p.setAttribute("role", "status");
+    p.textContent = document.body.getAttribute("data-no-voice");
+    button.insertAdjacentElement("afterend", p);
+  }
+  document.querySelectorAll("[data-listen]").forEach(function (button) {
+    var target = document.getElementById(button.getAttribute("data-listen"));
+    if (!target) { return; }
+    var name = button.querySelector("[data-listen-name]");
+    if (name) { name.textContent = ": " + target.textContent.trim(); }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var voice = voiceFor(lang);
+      if (!voice) { showNoVoice(button); return; }
+      window.speechSynthesis.cancel();
+      var utterance = new SpeechSynthesisUtterance(target.textContent.trim());
+      utterance.lang = voice.lang; utterance.voice = voice; utterance.rate = 0.9;
+      window.speechSynthesis.speak(utterance);
+    });
+  });
+})();
