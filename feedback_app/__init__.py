@@ -56,6 +56,10 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     init_template_context(app)
 
+    from feedback_app.tagging import init_tagging
+
+    init_tagging(app)
+
     from feedback_app.cli import register_commands
 
     register_commands(app)
