@@ -20,8 +20,10 @@ translations-compile: install
 	$(BIN)/pybabel compile --use-fuzzy -d translations -f --statistics 2>&1 | tail -n 20
 
 translations-update: install
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot --no-location --sort-output --project "Your voice" --copyright-holder "Leeds City Council" .
+	$(BIN)/python -m feedback_app.translation_status save $(VENV)/translation-status.json
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python -m feedback_app.translation_status restore $(VENV)/translation-status.json
 
 db-upgrade: install translations-compile
 	$(FLASK) db upgrade

@@ -61,6 +61,7 @@ class Question:
     options: tuple[Option, ...]
     hint: str | None = None
     easy_read: dict[str, Any] = field(default_factory=dict)
+    not_counted: frozenset[str] = frozenset()
 
     @property
     def is_text(self) -> bool:
@@ -76,8 +77,8 @@ class Question:
 
     def kept_for(self, values: Iterable[str]) -> bool | None:
         """Whether an answer says the promise is kept: None for "rather not say" or free text."""
-        chosen = set(values)
-        if self.is_text or not chosen or chosen == {PREFER_NOT}:
+        chosen = set(values) - {PREFER_NOT}
+        if self.is_text or not chosen or chosen <= self.not_counted:
             return None
         return bool(chosen & self.kept)
 
@@ -127,9 +128,12 @@ def validate_definition(data: dict[str, Any], promise_ids: set[str]) -> None:
             if "options" in q
             else {v for v, _ in STANDARD_OPTIONS.get(q["type"], [])}
         )
-        unknown = set(q.get("kept", [])) - allowed
-        if unknown:
-            raise SurveyDefinitionError(f"{where}: 'kept' names unknown answers {sorted(unknown)}")
+        for key in ("kept", "not_counted"):
+            unknown = set(q.get(key, [])) - allowed
+            if unknown:
+                raise SurveyDefinitionError(f"{where}: '{key}' names unknown answers {sorted(unknown)}")
+        if set(q.get("kept", [])) & set(q.get("not_counted", [])):
+            raise SurveyDefinitionError(f"{where}: an answer cannot be both kept and not counted")
         if "options" in q:
             values = [o["value"] for o in q["options"]]
             if len(values) != len(set(values)):
@@ -159,6 +163,7 @@ def build_survey(data: dict[str, Any]) -> Survey:
                 options=options,
                 hint=q.get("hint"),
                 easy_read=q.get("easy_read", {}),
+                not_counted=frozenset(q.get("not_counted", [])),
             )
         )
     return Survey(
