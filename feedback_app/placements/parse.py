@@ -123,10 +123,20 @@ def concat_frames(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     for column in frames[0].columns:
         parts = [f[column] for f in frames]
         if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            # An all-blank column has float categories; text categories combine with the rest.
+            parts = [_object_categories(p) for p in parts]
             result[column] = pd.Series(union_categoricals(parts, ignore_order=True))
         else:
             result[column] = pd.concat(parts, ignore_index=True)
     return pd.DataFrame(result)
+
+
+def _object_categories(series: pd.Series) -> pd.Series:
+    """The same values with object-dtype text categories, so any two files' columns combine."""
+    categories = pd.Index([str(c) for c in series.cat.categories], dtype=object)
+    return pd.Series(
+        pd.Categorical.from_codes(series.cat.codes.to_numpy(), categories=categories), index=series.index
+    )
 
 
 def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -18,6 +18,7 @@ from feedback_app.placements import codes
 from feedback_app.placements.parse import FILE, LINE, parse_dates
 
 INVALID = "_invalid"
+DATES_OK = "_dates_ok"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,9 @@ def check_episodes(frame: pd.DataFrame, issues: list[Issue]) -> None:
     check.code("PLACE_PROVIDER", codes.PLACE_PROVIDER, required=False)
     check.code("REC", codes.REC, required=False)
     check.code("REASON_PLACE_CHANGE", codes.REASON_PLACE_CHANGE, required=False)
+    bad_dec = frame["DEC"].notna() & frame["dec"].isna()
+    # Rows whose dates are usable take part in the sequence checks even if another cell is wrong.
+    frame[DATES_OK] = frame["CHILD"].notna() & frame["decom"].notna() & ~bad_dec & ~(frame["dec"] < frame["decom"])
     check.flag(
         frame["dec"] < frame["decom"],
         "DEC",
@@ -178,12 +182,12 @@ def check_uasc(frame: pd.DataFrame, issues: list[Issue]) -> None:
 def check_sequences(episodes: pd.DataFrame, stored: pd.DataFrame, issues: list[Issue]) -> None:
     """Overlapping episodes and more than one open episode, across this run and stored rows.
 
-    ``episodes`` holds this run's rows that passed the row checks, one per child and DECOM
+    ``episodes`` holds this run's rows (those with usable CHILD, DECOM and DEC take part), one per child and DECOM
     (later rows already replaced earlier ones); ``stored`` holds stored episodes
     (child_key, decom, dec) that this run does not replace. Issues are reported on this run's
     rows only: an open stored episode followed by a new one is reported on the new row.
     """
-    incoming = episodes.loc[~episodes[INVALID], ["child_key", "decom", "dec", "_order"]].copy()
+    incoming = episodes.loc[episodes[DATES_OK], ["child_key", "decom", "dec", "_order"]].copy()
     incoming["_index"] = incoming.index
     if len(stored):
         old = stored[["child_key", "decom", "dec"]].copy()
@@ -209,13 +213,20 @@ def check_sequences(episodes: pd.DataFrame, stored: pd.DataFrame, issues: list[I
         "DECOM",
         lambda row: f"overlapping episodes: starts before the previous episode ended ({fmt_date(ended[row.name])})",
     )
+    # "More than one open episode" when the child's last episode is open too; otherwise the
+    # episode is simply missing its DEC.
+    last_open = (combined["dec"].isna() & ~next_same).groupby(combined["child_key"], sort=False, observed=True).transform("max")
     own = combined.loc[open_not_last & (combined["_index"] >= 0)]
     later = dict(zip(own["_index"], next_decom[own.index], strict=True))
-    check.flag(
-        pd.Series(episodes.index.isin(list(later)), index=episodes.index),
-        "DEC",
-        lambda row: f"more than one open episode: no DEC, but a later episode starts {fmt_date(later[row.name])}",
-    )
+    several = set(own.loc[last_open[own.index].astype(bool), "_index"])
+
+    def open_problem(row: pd.Series) -> str:
+        starts = fmt_date(later[row.name])
+        if row.name in several:
+            return f"more than one open episode: no DEC, but a later episode starts {starts}"
+        return f"DEC is missing: a later episode starts {starts}"
+
+    check.flag(pd.Series(episodes.index.isin(list(later)), index=episodes.index), "DEC", open_problem)
     # A stored open episode followed by a row of this run: report on that row.
     stored_open = open_not_last & (combined["_index"] < 0)
     following = combined["_index"].shift(-1).where(stored_open)
