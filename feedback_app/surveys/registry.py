@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,7 @@ def sync_survey_definitions(directory: str | Path | None = None) -> list[str]:
         if version.slug in newest:
             version.open = version.version == newest[version.slug]
     db.session.commit()
+    _open_ids.clear()
     return added
 
 
@@ -91,9 +93,23 @@ def open_version_for(slug: str) -> SurveyVersion | None:
     return db.session.scalar(select(SurveyVersion).filter_by(slug=slug, open=True))
 
 
+_open_ids: dict[str, tuple[float, int | None]] = {}
+OPEN_VERSION_TTL_SECONDS = 5.0
+
+
 def open_version_id(slug: str) -> int | None:
-    """The id of the open version of ``slug`` (one small query, no definition loaded)."""
-    return db.session.scalar(select(SurveyVersion.id).filter_by(slug=slug, open=True))
+    """The id of the open version of ``slug``.
+
+    Asked on every page of every survey, so each process remembers the answer for a few
+    seconds; a newly synced version is served within that time.
+    """
+    now = time.monotonic()
+    cached = _open_ids.get(slug)
+    if cached is not None and now - cached[0] < OPEN_VERSION_TTL_SECONDS:
+        return cached[1]
+    version_id = db.session.scalar(select(SurveyVersion.id).filter_by(slug=slug, open=True))
+    _open_ids[slug] = (now, version_id)
+    return version_id
 
 
 # Stored versions never change (sync refuses an edited one), so a process may keep them.
