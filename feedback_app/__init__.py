@@ -60,6 +60,12 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     init_tagging(app)
 
+    from feedback_app.placements.cli import placements_cli
+    from feedback_app.placements.views import bp as placements_admin_bp
+
+    app.cli.add_command(placements_cli)
+    app.register_blueprint(placements_admin_bp)
+
     from feedback_app.cli import register_commands
 
     register_commands(app)

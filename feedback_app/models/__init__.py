@@ -1,5 +1,6 @@
 """All models, imported here so Alembic sees every table."""
 
+from feedback_app.models import placements  # noqa: F401 - SSDA903 tables
 from feedback_app.models.base import Base
 from feedback_app.models.promises import Promise, Theme
 from feedback_app.models.responses import Answer, Comment, Response
