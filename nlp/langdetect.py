@@ -62,14 +62,28 @@ def char_script(ch: str) -> str:
     return "other"
 
 
+_ARABIC_RANGE = re.compile(
+    r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"
+)
+_ETHIOPIC_RANGE = re.compile(r"[\u1200-\u139f\u2d80-\u2ddf\uab00-\uab2f]")
+_LATIN_RANGE = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def script_counts(text: str) -> dict[str, int]:
     """How many letters of each writing system the text holds."""
-    counts: dict[str, int] = {}
-    for ch in text:
-        script = char_script(ch)
-        if script:
-            counts[script] = counts.get(script, 0) + 1
-    return counts
+    if text.isascii():
+        latin = len(_LATIN_RANGE.findall(text))
+        return {"latin": latin} if latin else {}
+    counts = {
+        "latin": len(_LATIN_RANGE.findall(text)),
+        "arabic": len(_ARABIC_RANGE.findall(text)),
+        "ethiopic": len(_ETHIOPIC_RANGE.findall(text)),
+    }
+    letters = len(_LETTER.findall(text))
+    # Combining marks (Arabic harakat, Ge'ez vowel signs) are not \w letters everywhere; never negative.
+    counts["other"] = max(0, letters - sum(counts.values()))
+    return {k: v for k, v in counts.items() if v}
 
 
 def has_content(text: str) -> bool:

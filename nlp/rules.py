@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -49,7 +48,8 @@ _SCOPE_BREAKERS = frozenset(
         "بس",
     }
 )
-NEGATION_WINDOW = 3  # tokens before a match in which a cue negates it
+NEGATION_WINDOW = 3  # words before a match in which a cue negates it
+_NEG_WORDS = re.compile(r"[\w'’]+|[.!?;,]")
 
 if not Doc.has_extension("rule_hits"):
     Doc.set_extension("rule_hits", default=None)
@@ -57,8 +57,7 @@ if not Doc.has_extension("past_markers"):
     Doc.set_extension("past_markers", default=None)
 
 
-@dataclass(frozen=True)
-class RuleHit:
+class RuleHit(NamedTuple):
     """One lexicon match: kind is 'theme', 'sg' or 'sentiment'; label the theme/category/polarity."""
 
     kind: str
@@ -74,6 +73,66 @@ def _key(kind: str, label: str) -> str:
     return f"{kind}\t{label}"
 
 
+# Non-negatable safeguarding categories first, so that where two categories' regexes match the
+# same words the one that cannot be cleared by a negation cue wins (recall first).
+_SG_ORDER = (
+    "self_harm",
+    "suicidal",
+    "neglect",
+    "locked_in_or_food",
+    "sexual_exploitation",
+    "criminal_exploitation",
+    "sexual_abuse",
+    "physical_abuse",
+    "emotional_abuse",
+    "missing",
+    "frightening_adult",
+)
+
+
+def _combine(
+    kind: str, parts: list[tuple[str, str]]
+) -> tuple[str, re.Pattern[str], dict[str, str]]:
+    """One alternation with a named group per label; IGNORECASE only if a pattern needs it."""
+    if kind == "sg":
+        rank = {c: i for i, c in enumerate(_SG_ORDER)}
+        parts = sorted(parts, key=lambda p: rank.get(p[0], len(rank)))
+    names: dict[str, str] = {}
+    pieces = []
+    for i, (label, regex) in enumerate(parts):
+        names[f"g{i}"] = label
+        pieces.append(f"(?P<g{i}>{regex})")
+    # The text is lower-cased already; case-insensitive matching is slow, so only when a
+    # pattern spells an upper-case letter outside an escape.
+    needs_case = any(ch.isupper() for ch in re.sub(r"\\.", "", "".join(r for _, r in parts)))
+    flags = re.IGNORECASE if needs_case else 0
+    try:
+        return kind, re.compile("|".join(pieces), flags), names
+    except re.error:
+        # A pattern with back-references cannot be combined; fall back to one group per pattern
+        # after checking each compiles on its own.
+        ok = [(label, r) for label, r in parts if _compiles(r)]
+        names = {f"g{i}": label for i, (label, _) in enumerate(ok)}
+        joined = "|".join(f"(?P<g{i}>(?:{r}))" for i, (_, r) in enumerate(ok))
+        return kind, re.compile(joined or "(?!x)x", flags), names
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def _group_label(match: re.Match[str], names: dict[str, str]) -> str:
+    """The label whose named group matched (when lastgroup is an inner, unnamed group)."""
+    for group, value in match.groupdict().items():
+        if value is not None and group in names:
+            return names[group]
+    return next(iter(names.values()))
+
+
 class VoiceRules:
     """spaCy component that applies one language's lexicon (see module docstring)."""
 
@@ -84,7 +143,9 @@ class VoiceRules:
         self._built = False
         self._lower: PhraseMatcher | None = None
         self._lemma: PhraseMatcher | None = None
-        self._regexes: list[tuple[str, str, re.Pattern[str]]] = []
+        # One combined regex per kind, each label a named group (g0, g1, ...): a single
+        # alternation scans several times faster than one regex per label.
+        self._regexes: list[tuple[str, re.Pattern[str], dict[str, str]]] = []
         self._negation: tuple[tuple[str, ...], ...] = ()
         self._past: tuple[str, ...] = ()
         self._fold = False
@@ -120,6 +181,7 @@ class VoiceRules:
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._lemma = PhraseMatcher(vocab, attr="LEMMA") if lemmatizer is not None else None
         self._regexes = []
+        by_kind: dict[str, list[tuple[str, str]]] = {}
         for kind, label, ps in self._pattern_sets():
             key = _key(kind, label)
             docs = [self.nlp.make_doc(norm(p)) for p in ps.phrases]
@@ -132,8 +194,12 @@ class VoiceRules:
                         [lemmatizer(self.nlp.make_doc(p.lower())) for p in ps.phrases if p.strip()],
                     )
             if ps.regex:
-                combined = "|".join(f"(?:{norm(r) if self._fold else r})" for r in ps.regex)
-                self._regexes.append((kind, label, re.compile(combined, re.IGNORECASE)))
+                # One alternative per label (its regexes joined inside): much faster in `re`
+                # than one alternative per regex.
+                joined = "|".join(f"(?:{norm(r) if self._fold else r})" for r in ps.regex)
+                by_kind.setdefault(kind, []).append((label, joined))
+        for kind, parts in by_kind.items():
+            self._regexes.append(_combine(kind, parts))
         self._loose = []
         if self._fold:
             for category, ps in self.lexicon.safeguarding.items():
@@ -144,20 +210,27 @@ class VoiceRules:
                     if 2 <= len(words) <= 4:
                         self._loose.append((category, words, phrase))
         self._negation = tuple(
-            tuple(t.lower_ for t in self.nlp.make_doc(norm(cue)))
-            for cue in self.lexicon.negation
-            if cue.strip()
+            tuple(_NEG_WORDS.findall(norm(cue))) for cue in self.lexicon.negation if cue.strip()
         )
         self._past = tuple(norm(m) for m in self.lexicon.past_markers if m.strip())
         self._built = True
 
     # -- matching ------------------------------------------------------------------------
-    def _negation_cue(self, doc: Doc, start: int) -> str | None:
-        """The negation cue in the few tokens before token `start`, if one governs it."""
-        lo = start
-        while lo > 0 and start - lo < NEGATION_WINDOW and doc[lo - 1].lower_ not in _SCOPE_BREAKERS:
-            lo -= 1
-        window = [t.lower_ for t in doc[lo:start]]
+    def _negation_cue(self, lowered: str, start_char: int) -> str | None:
+        """The negation cue among the few words before `start_char`, if one governs the match.
+
+        Works on the (folded) lower-cased text rather than on tokens: it runs for every
+        sentiment and safeguarding match, and string slicing is far cheaper than Token objects.
+        """
+        words = _NEG_WORDS.findall(lowered, max(0, start_char - 60), start_char)
+        window: list[str] = []
+        for word in reversed(words):
+            if word in _SCOPE_BREAKERS or len(window) == NEGATION_WINDOW:
+                break
+            window.append(word)
+        if not window:
+            return None
+        window.reverse()
         for cue in self._negation:
             n = len(cue)
             for i in range(len(window) - n + 1):
@@ -172,21 +245,24 @@ class VoiceRules:
         hits: list[RuleHit] = []
         seen: set[tuple[str, int, int]] = set()
         strings = self.nlp.vocab.strings
-        text = doc.text
+        # Doc.text re-joins every token (slow); the tagger passes the text it already has.
+        text = doc.user_data.get("text") or doc.text
         lowered = fold(text) if self._fold else text.lower()
         # Token matching runs on a folded copy of the doc; folding keeps every character in
         # place, so offsets (and the matched text shown in reasons) come from the original.
         mdoc = self.nlp.make_doc(lowered) if self._fold else doc
-        matches = [(m, s, e, mdoc) for m, s, e in self._lower(mdoc)]
+        matches = list(self._lower(mdoc))
         if self._lemma is not None:
-            matches.extend((m, s, e, doc) for m, s, e in self._lemma(doc))
-        for match_id, start, end, source in matches:
+            matches.extend(self._lemma(doc))
+        for match_id, start, end in matches:
             key = strings[match_id]
-            span = source[start:end]
-            if (key, span.start_char, span.end_char) in seen:
+            if (key, start, end) in seen:
                 continue
-            seen.add((key, span.start_char, span.end_char))
+            seen.add((key, start, end))
             kind, label = key.split("\t", 1)
+            span = mdoc[start:end]
+            # Themes ignore negation: "no friends" is still about friends.
+            cue = self._negation_cue(lowered, span.start_char) if kind != "theme" else None
             hits.append(
                 RuleHit(
                     kind,
@@ -194,39 +270,46 @@ class VoiceRules:
                     text[span.start_char : span.end_char],
                     span.start_char,
                     span.end_char,
-                    self._negation_cue(mdoc, start)
-                    if source is mdoc
-                    else self._negation_cue(doc, start),
+                    cue,
                 )
             )
-        if self._loose:
-            hits.extend(
-                self._loose_hits(
-                    mdoc, text, {(h.label, h.start_char) for h in hits if h.kind == "sg"}
-                )
-            )
-        for kind, label, pattern in self._regexes:
+        found_themes = {h.label for h in hits if h.kind == "theme"}
+        for kind, pattern, names in self._regexes:
             for m in pattern.finditer(lowered):
-                if m.end() == m.start():
+                start, end = m.span()
+                if end == start:
                     continue
-                span = mdoc.char_span(m.start(), m.end(), alignment_mode="expand")
-                cue = self._negation_cue(mdoc, span.start) if span is not None else None
-                hits.append(
-                    RuleHit(
-                        kind, label, text[m.start() : m.end()], m.start(), m.end(), cue, "regex"
-                    )
-                )
+                label = names.get(m.lastgroup or "") or _group_label(m, names)
+                if kind == "theme":
+                    # A theme needs one match only; negation does not apply to themes.
+                    if label in found_themes:
+                        continue
+                    found_themes.add(label)
+                    cue = None
+                else:
+                    cue = self._negation_cue(lowered, start)
+                hits.append(RuleHit(kind, label, text[start:end], start, end, cue, "regex"))
+        if self._loose:
+            words = [t.lower_ for t in mdoc]
+            already = {(h.label, h.start_char) for h in hits if h.kind == "sg"}
+            hits.extend(self._loose_hits(mdoc, words, text, lowered, already))
         doc._.rule_hits = hits
         doc._.past_markers = [m for m in self._past if m in lowered]
         return doc
 
-    def _loose_hits(self, mdoc: Doc, text: str, already: set[tuple[str, int]]) -> list[RuleHit]:
+    def _loose_hits(
+        self,
+        mdoc: Doc,
+        words: Sequence[str],
+        text: str,
+        lowered: str,
+        already: set[tuple[str, int]],
+    ) -> list[RuleHit]:
         """Multi-word safeguarding phrases whose words all occur, in any order, close together.
 
         "bije mnie" should also catch "mnie bije" and "bije mnie i brata": Polish, Romanian,
         Albanian and the Arabic-script languages order words freely.
         """
-        words = [t.lower_ for t in mdoc]
         present = set(words)
         found: list[RuleHit] = []
         for category, phrase_words, _phrase in self._loose:
@@ -240,7 +323,7 @@ class VoiceRules:
                     end = max(j for j in positions if i <= j < i + window)
                     start_char, end_char = mdoc[i].idx, mdoc[end].idx + len(mdoc[end])
                     if (category, start_char) not in already:
-                        cue = self._negation_cue(mdoc, i)
+                        cue = self._negation_cue(lowered, start_char)
                         found.append(
                             RuleHit(
                                 "sg",

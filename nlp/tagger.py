@@ -78,6 +78,8 @@ _SPACES = re.compile(r"\s+")
 def normalise(text: str) -> str:
     """NFC, no control or zero-width characters, single spaces."""
     text = unicodedata.normalize("NFC", text or "")
+    if text.isprintable():
+        return _SPACES.sub(" ", text).strip()
     text = "".join(
         ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n\t"
     )
@@ -243,7 +245,12 @@ class Tagger:
                 continue
             model = self.models[lang]
             try:
-                docs = list(model.nlp.pipe((clean[i] for i in indices), batch_size=batch_size))
+                docs = list(
+                    model.nlp.pipe(
+                        (self._make_doc(model.nlp, clean[i]) for i in indices),
+                        batch_size=batch_size,
+                    )
+                )
             except Exception as exc:
                 log.exception("tagging failed for %s", lang)
                 for i in indices:
@@ -256,6 +263,12 @@ class Tagger:
             for i, doc in zip(indices, docs, strict=True):
                 results[i] = self._result(model, doc, i in detected_idx)
         return [r for r in results if r is not None]
+
+    @staticmethod
+    def _make_doc(nlp: Language, text: str) -> Doc:
+        doc = nlp.make_doc(text)
+        doc.user_data["text"] = text  # lets voice_rules skip Doc.text, which rebuilds the string
+        return doc
 
     def _result(self, model: LanguageModel, doc: Doc, detected: bool) -> TagResult:
         settings = model.settings
