@@ -29,8 +29,9 @@ class BaseConfig:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     # Locales whose catalogues are complete; adding one is a catalogue plus this list's entry
-    # in the environment (SUPPORTED_LOCALES=en,ar,pl,...), not code.
-    SUPPORTED_LOCALES = ["en", "ar", "pl"]
+    # in the environment (SUPPORTED_LOCALES=en,ar,...), not code. Right-to-left ones first after English,
+    # as the children who most need their own language are the newest arrivals.
+    SUPPORTED_LOCALES = ["en", "ar", "ur", "fa", "ckb", "ps", "pl", "ro", "ti", "sq"]
     COUNCIL_NAME = "Leeds City Council"
     OUT_OF_HOURS_PHONE = "0113 535 0600"
     OUT_OF_HOURS_LABEL = "Leeds Children's Social Work Service, Emergency Duty Team"

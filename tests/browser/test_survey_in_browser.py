@@ -44,7 +44,7 @@ def _finish_by_mouse(page: Page, survey: Survey, axe: Axe | None, problems: list
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("lang", ["en", "ar", "ur"])
 def test_every_survey_by_mouse_with_no_serious_axe_violations(
     app: Flask, live_server: str, page: Page, axe: Axe, lang: str
 ) -> None:
@@ -79,7 +79,7 @@ def _tab_to(page: Page, selector: str, limit: int = 60) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("lang", ["en", "ar", "ur"])
 def test_every_survey_by_keyboard_alone(app: Flask, live_server: str, page: Page, lang: str) -> None:
     for survey in [s for s in _surveys(app) if s.slug in SLUGS]:
         page.goto(f"{live_server}/surveys/{survey.slug}?lang={lang}")
