@@ -77,33 +77,58 @@ def tag_comment_ids(comment_ids: Sequence[int], batch_size: int = 256) -> tuple[
             for comment in comments:
                 try:
                     results.append(_tagger().tag(comment.text))
-                except Exception:
-                    results.append(exc)
+                except Exception as one:
+                    results.append(one if one is not exc else exc)
         for comment, result in zip(comments, results, strict=True):
             row = rows.get(comment.id) or CommentTags(comment_id=comment.id)
             db.session.add(row)
-            row.attempts = (row.attempts or 0) + 1
-            if isinstance(result, Exception):
-                row.status, row.last_error = FAILED, f"{type(result).__name__}: {result}"[:1000]
-                # An error is something the tagger could not read: a human must look (requirement 19).
-                row.safeguarding, row.safeguarding_reasons = True, ["unreadable: tagger error"]
+            if _apply_result(row, comment, result):
+                tagged += 1
+            else:
                 failed += 1
-                if _alerts_available():
-                    _raise_alert_for(row, comment, error=True)
-                continue
-            was_flagged = row.status == TAGGED and row.safeguarding
-            row.status, row.last_error = TAGGED, None
-            row.lang, row.lang_detected = result.lang, result.lang_detected
-            row.themes, row.scores = list(result.themes), {k: round(float(v), 4) for k, v in result.scores.items()}
-            row.sentiment = result.sentiment
-            row.safeguarding = bool(result.safeguarding) or not result.readable
-            row.safeguarding_reasons = list(result.safeguarding_reasons)
-            row.model_version, row.tagged_at = result.model_version, datetime.now(UTC)
-            tagged += 1
-            if row.safeguarding and not was_flagged and _alerts_available():
-                _raise_alert_for(row, comment)
-        db.session.commit()
+            # One commit per comment: a later failure can never undo an earlier comment's tags.
+            db.session.commit()
     return tagged, failed
+
+
+def _apply_result(row: CommentTags, comment: Comment, result: Any) -> bool:
+    """Store one result (or error) and raise an alert when a human must look; True if tagged.
+
+    A flagged comment's tags and its alert are committed together, so a failure to raise the alert
+    leaves the comment untagged and `nlp retry` tries both again: no flag is ever lost.
+    """
+    comment_id, attempts = comment.id, (row.attempts or 0) + 1
+    row.attempts = attempts
+    was_flagged = row.status == TAGGED and row.safeguarding
+    if isinstance(result, Exception):
+        row.status, row.last_error = FAILED, f"{type(result).__name__}: {result}"[:1000]
+        # Text the tagger could not read goes to a human (requirement 19).
+        row.safeguarding, row.safeguarding_reasons = True, ["unreadable: tagger error"]
+    else:
+        row.status, row.last_error = TAGGED, None
+        row.lang, row.lang_detected = result.lang, result.lang_detected
+        row.themes = list(result.themes)
+        row.scores = {k: round(float(v), 4) for k, v in result.scores.items()}
+        row.sentiment = result.sentiment
+        row.safeguarding = bool(result.safeguarding) or not result.readable
+        row.safeguarding_reasons = list(result.safeguarding_reasons)
+        row.model_version, row.tagged_at = result.model_version, datetime.now(UTC)
+    if row.safeguarding and not was_flagged and _alerts_available():
+        try:
+            _raise_alert_for(row, comment, error=isinstance(result, Exception))  # commits tags and alert
+        except Exception as exc:
+            log.exception("Could not raise a safeguarding alert for comment %s", comment_id)
+            db.session.rollback()
+            target = db.session.scalar(select(CommentTags).filter_by(comment_id=comment_id))
+            if target is None:
+                target = CommentTags(comment_id=comment_id)
+                db.session.add(target)
+            # Left failed and flagged, so `nlp retry` raises the alert again.
+            target.status, target.last_error = FAILED, f"alert not raised: {exc}"[:1000]
+            target.safeguarding, target.attempts = True, attempts
+            db.session.commit()
+            return False
+    return row.status == TAGGED
 
 
 def pending_comment_ids(include_failed: bool = True) -> list[int]:
