@@ -36,6 +36,8 @@ class BaseConfig:
     OUT_OF_HOURS_PHONE = "0113 535 0600"
     OUT_OF_HOURS_LABEL = "Leeds Children's Social Work Service, Emergency Duty Team"
     DRAFT_RETENTION_DAYS = 30
+    # Free text is kept two years after submission, then deleted (counts stay).
+    FREE_TEXT_RETENTION_DAYS = 730
     MAX_TEXT_LENGTH = 5000
     # Room for 5,000 characters of four-byte script, percent-encoded, with the rest of the form.
     MAX_CONTENT_LENGTH = 256 * 1024
@@ -104,6 +106,7 @@ _ENV_OVERRIDES: dict[str, type] = {
     "PAGE_SAVE_RATE_LIMIT": str,
     "SUBMIT_RATE_LIMIT": str,
     "DRAFT_RETENTION_DAYS": int,
+    "FREE_TEXT_RETENTION_DAYS": int,
     "TAXONOMY_PATH": str,
     "SURVEY_DEFINITIONS_DIR": str,
 }

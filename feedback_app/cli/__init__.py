@@ -14,6 +14,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(surveys_cli)
     app.cli.add_command(drafts_cli)
     app.cli.add_command(demo_command)
+    from feedback_app.survey_flow.retention import retention_cli
+
+    app.cli.add_command(retention_cli)
 
 
 @click.group("surveys")
