@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("survey", __name__, template_folder="templates")
 
-from feedback_app.survey_flow import routes  # noqa: E402,F401 - registers the views
+from feedback_app.survey_flow import receipt, routes  # noqa: E402,F401 - registers the views
 
 
 @bp.record_once
