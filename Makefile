@@ -35,6 +35,7 @@ run: db-upgrade
 
 test: install translations-compile
 	$(BIN)/ruff check feedback_app nlp tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 bench: install
