@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 import click
 from flask import current_app
@@ -128,7 +129,7 @@ def invitations_cli() -> None:
 @click.option("--survey", "survey_slug", default=None, help="Survey the links open.")
 @click.option("--output", type=click.File("w", encoding="utf-8"), default="-", help="CSV of CHILD and link.")
 @with_appcontext
-def invitations_create_command(children_file, survey_slug: str | None, output) -> None:  # type: ignore[no-untyped-def]
+def invitations_create_command(children_file: IO[str], survey_slug: str | None, output: IO[str]) -> None:
     """Create a batch from CHILDREN_FILE (one CHILD id a line, or a CSV with a CHILD column)."""
     from feedback_app.placements.linking import create_invitations
 

@@ -29,11 +29,8 @@ import sqlalchemy as sa
 
 from feedback_app.placements import codes, store
 
-EPISODE_COLUMNS = [
-    "child_key", "decom", "dec", "rne", "ls", "place", "place_provider", "reason_place_change",
-    "home_post", "pl_post", "seq",
-]
-CATEGORICAL = ["child_key", "rne", "ls", "place", "place_provider", "reason_place_change", "home_post", "pl_post"]
+CODE_COLUMNS = ["rne", "ls", "place", "place_provider", "reason_place_change"]
+POST_COLUMNS = ["home_post", "pl_post"]
 
 
 def ts(value: date) -> pd.Timestamp:
@@ -41,28 +38,61 @@ def ts(value: date) -> pd.Timestamp:
     return pd.Timestamp(value)
 
 
+def _packed(columns: list[str], nullable: set[str]) -> str:
+    """SQL joining text columns with "|": one value per row instead of several.
+
+    Fetching is what costs on SQLite (each value becomes a Python object); the codes repeat, so
+    the joined values have few distinct values and split back per distinct value.
+    """
+    parts = [f"COALESCE({c}, '')" if c in nullable else c for c in columns]
+    return " || '|' || ".join(parts)
+
+
+def _unpack(packed: pd.Series, names: list[str]) -> dict[str, pd.Series]:
+    """Split a packed categorical column back into categorical columns (blank = missing)."""
+    categories = pd.Index(packed.cat.categories.astype(str))
+    codes = packed.cat.codes.to_numpy()
+    pieces = categories.str.split("|", expand=True) if len(categories) else None
+    result = {}
+    for position, name in enumerate(names):
+        if pieces is None:
+            result[name] = pd.Series(pd.Categorical([None] * len(packed)), index=packed.index)
+            continue
+        values = pd.Index(pieces.get_level_values(position).astype(object))
+        part_codes, uniques = pd.factorize(values)
+        blank = np.asarray(uniques == "", dtype=bool)
+        row_codes = np.where(codes >= 0, part_codes[np.clip(codes, 0, None)], -1)
+        if blank.any():
+            row_codes = np.where(np.isin(row_codes, np.flatnonzero(blank)), -1, row_codes)
+        result[name] = pd.Series(
+            pd.Categorical.from_codes(row_codes, categories=pd.Index(uniques, dtype=object), validate=False),
+            index=packed.index,
+        )
+    return result
+
+
 def load_episodes(conn: sa.Connection, up_to: date, active_from: date | None = None) -> pd.DataFrame:
     """Episodes that started on or before ``up_to`` (one query), sorted for the rules above.
 
     With ``active_from``, only children with an episode open at some point in
-    [active_from, up_to] are loaded: the others cannot count in that year's measures.
+    [active_from, up_to] are kept: the others cannot count in that year's measures.
     """
     days = store.days_sql
-    where = f"decom <= {store.date_literal(up_to)}"
-    if active_from is not None:
-        where += (
-            " AND child_key IN (SELECT child_key FROM placement_episodes"  # noqa: S608 - dates are date objects, not input
-            f" WHERE decom <= {store.date_literal(up_to)}"
-            f" AND (dec IS NULL OR dec >= {store.date_literal(active_from)}))"
-        )
+    nullable = {"place_provider", "reason_place_change", "home_post", "pl_post"}
     sql = (
-        f"SELECT child_key, {days(conn, 'decom')}, {days(conn, 'dec')}, rne, ls, place, place_provider,"  # noqa: S608
-        f" reason_place_change, home_post, pl_post, seq FROM placement_episodes WHERE {where}"
+        f"SELECT child_key, {days(conn, 'decom')}, {days(conn, 'dec')}, {_packed(CODE_COLUMNS, nullable)}"  # noqa: S608
+        f" FROM placement_episodes WHERE decom <= {store.date_literal(up_to)}"
     )
-    frame = store.read_frame(conn, sql, EPISODE_COLUMNS, CATEGORICAL)
+    frame = store.read_frame(conn, sql, ["child_key", "decom", "dec", "codes"], ["child_key", "codes"])
     frame["decom"] = store.days_to_dates(frame["decom"])
     frame["dec"] = store.days_to_dates(frame["dec"])
-    frame["seq"] = pd.to_numeric(frame["seq"]).astype("int64")
+    frame = frame.assign(**_unpack(frame.pop("codes"), CODE_COLUMNS))
+    # One row per child and DECOM (a unique key), so DECOM alone orders a child's episodes.
+    frame["seq"] = np.arange(len(frame), dtype=np.int64)
+    if active_from is not None and len(frame):
+        child_codes = frame["child_key"].cat.codes.to_numpy()
+        active = (frame["dec"].isna() | (frame["dec"] >= ts(active_from))).to_numpy()
+        frame = frame.loc[np.isin(child_codes, np.unique(child_codes[active]))]
     return sort_episodes(frame)
 
 
@@ -126,8 +156,8 @@ def at_date(history: History, when: date) -> pd.DataFrame:
     """Children looked after on ``when``, one row each, with their current placement.
 
     Looked after: an episode with DECOM <= date and DEC blank or after it. Columns: child_key,
-    ls (of the episode on the date), short_break, place, place_provider, home_post, pl_post,
-    spell_start, group.
+    ls (of the episode on the date), short_break, placement_decom (DECOM of the current
+    placement's episode), place, place_provider, spell_start, group.
     """
     moment = ts(when)
     episodes = history.episodes
@@ -136,8 +166,8 @@ def at_date(history: History, when: date) -> pd.DataFrame:
     current["short_break"] = current["ls"].isin(codes.SHORT_BREAKS)
     settled = history.settled
     placement = settled.loc[settled["decom"] <= moment].drop_duplicates("child_key", keep="last")[
-        ["child_key", "place", "place_provider", "home_post", "pl_post", "spell_start"]
-    ]
+        ["child_key", "decom", "place", "place_provider", "spell_start"]
+    ].rename(columns={"decom": "placement_decom"})
     state = current.astype({"child_key": object}).merge(
         placement.astype({"child_key": object}), on="child_key", how="left"
     )
@@ -211,3 +241,27 @@ def dates_for(keys: pd.Series, by_key: pd.Series) -> pd.Series:
     """Look up a date per child_key in ``keys`` (NaT when absent), keeping ``keys``' index."""
     values = by_key.reindex(keys.astype(object).to_numpy()).to_numpy(dtype="datetime64[ns]")
     return pd.Series(values, index=keys.index)
+
+
+def load_posts(conn: sa.Connection, when: date) -> pd.DataFrame:
+    """HOME_POST and PL_POST of the episodes that can be a current placement on ``when``.
+
+    Postcodes are many and distinct, so they are fetched apart from the codes and only for
+    episodes open within the year before ``when`` (a child more than a year in a temporary
+    placement has distance "not known"). Columns: child_key, placement_decom, home_post, pl_post.
+    """
+    year_before = date(when.year - 1, when.month, 28 if (when.month, when.day) == (2, 29) else when.day)
+    sql = (
+        f"SELECT child_key, {store.days_sql(conn, 'decom')}, home_post, pl_post FROM placement_episodes"  # noqa: S608
+        f" WHERE decom <= {store.date_literal(when)}"
+        f" AND (dec IS NULL OR dec >= {store.date_literal(year_before)})"
+    )
+    frame = store.read_frame(conn, sql, ["child_key", "placement_decom", "home_post", "pl_post"], ["child_key"])
+    frame["placement_decom"] = store.days_to_dates(frame["placement_decom"])
+    frame["child_key"] = frame["child_key"].astype(object)
+    return frame
+
+
+def with_posts(state: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """Add home_post and pl_post of each child's current placement episode to ``state``."""
+    return state.merge(posts, on=["child_key", "placement_decom"], how="left")

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,8 @@ from feedback_app.placements.tables import EPISODES, HEADER, OC3, UASC
 from feedback_app.placements.validate import INVALID, Issue
 
 LOADED = "loaded"
+IMPORTS = cast(sa.Table, PlacementImport.__table__)
+LEAVERS = cast(sa.Table, PlacementCareLeaver.__table__)
 LOADED_WITH_SKIPS = "loaded_with_skips"
 REJECTED = "rejected"
 
@@ -170,14 +172,14 @@ def run_import(
     }
     with db.engine.begin() as conn:
         import_id = conn.execute(
-            sa.insert(PlacementImport.__table__).values(rows_loaded=0, created_at=_now(), **record)
-        ).inserted_primary_key[0]
+            sa.insert(IMPORTS).values(rows_loaded=0, created_at=_now(), **record)
+        ).inserted_primary_key[0]  # type: ignore[index]
         loaded = 0
         if status != REJECTED:
             valid = {name: f.loc[~f[INVALID]] for name, f in tables.items() if f is not None}
             loaded = _write(conn, valid, stored, import_id)
             conn.execute(
-                sa.update(PlacementImport.__table__).where(PlacementImport.__table__.c.id == import_id).values(rows_loaded=loaded)
+                sa.update(IMPORTS).where(IMPORTS.c.id == import_id).values(rows_loaded=loaded)
             )
     return ImportResult(import_id, status, files, rows_read, loaded, rows_invalid, issues)
 
@@ -285,12 +287,13 @@ def _write(conn: sa.Connection, valid: dict[str, pd.DataFrame], stored: dict[str
         loaded += store.insert_rows(conn, PlacementEpisode.__tablename__, columns, arrays)
     oc3 = valid.get(OC3)
     if oc3 is not None and len(oc3):
-        table = PlacementCareLeaver.__table__
+        table = LEAVERS
         for year, part in oc3.groupby("year_ending"):
-            keys = list(values(part["child_key"]))
-            for start in range(0, len(keys), 5_000):
+            year_keys = list(values(part["child_key"]))
+            for start in range(0, len(year_keys), 5_000):
                 conn.execute(sa.delete(table).where(
-                    table.c.year_ending == pd.Timestamp(year).date(), table.c.child_key.in_(keys[start:start + 5_000])
+                    table.c.year_ending == pd.Timestamp(year).date(),
+                    table.c.child_key.in_(year_keys[start:start + 5_000])
                 ))
         loaded += store.insert_rows(
             conn, table.name, ["child_key", "year_ending", "dob", "in_touch", "activ", "accom", "import_id"],

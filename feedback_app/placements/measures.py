@@ -37,8 +37,10 @@ from feedback_app.placements.history import (
     distance_bands,
     load_episodes,
     load_postcodes,
+    load_posts,
     period_starts,
     ts,
+    with_posts,
 )
 
 
@@ -92,6 +94,10 @@ def compute_measures(year_ending: date, conn: sa.Connection | None = None) -> di
     leavers = _load_leavers(conn, year_end)
 
     state = at_date(history, year_end)
+    if not postcodes.empty:
+        state = with_posts(state, load_posts(conn, year_end))
+    else:
+        state = state.assign(home_post=None, pl_post=None)
     short_breaks = int(state["short_break"].sum())
     looked_after = state.loc[~state["short_break"]].reset_index(drop=True)
     count = len(looked_after)

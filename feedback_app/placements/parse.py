@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import numpy as np
 import pandas as pd
@@ -101,7 +101,7 @@ def parse_file(source: SourceFile, file_index: int) -> ParsedFile:
         if isinstance(source.source, str | Path):
             handle.close()
         else:
-            handle.detach()  # leave the caller's binary stream open
+            cast(io.TextIOWrapper, handle).detach()  # leave the caller's binary stream open
     frame.columns = [str(c).strip().upper() for c in frame.columns]
     frame = frame[wanted]
     for column in frame.columns:

@@ -9,10 +9,11 @@ replaces the whole lookup.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from feedback_app.extensions import db
 from feedback_app.models.placements import PlacementPostcode
@@ -46,7 +47,7 @@ def import_postcodes(source: str | Path | IO[bytes]) -> int:
     table = pd.DataFrame({"postcode": postcode[keep], "easting": easting[keep], "northing": northing[keep]})
     table = table.drop_duplicates("postcode", keep="last")
     with db.engine.begin() as conn:
-        conn.execute(PlacementPostcode.__table__.delete())
+        conn.execute(sa.delete(cast(sa.Table, PlacementPostcode.__table__)))
         return store.insert_rows(
             conn,
             PlacementPostcode.__tablename__,

@@ -100,9 +100,22 @@ def read_frame(conn: sa.Connection, sql: str, columns: Sequence[str], categorica
         dtypes = {c: "category" for c in categorical}
         frame = pd.read_csv(buffer, header=None, names=list(columns), dtype=dtypes, keep_default_na=False, na_values=[""])
         return _typed(frame, categorical)
-    cursor = conn.exec_driver_sql(sql)
-    rows = cursor.fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame({c: [] for c in columns})
+    # The driver's own cursor: plain tuples, without SQLAlchemy's Row objects (1M rows).
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return _typed(pd.DataFrame({c: [] for c in columns}), categorical)
+    # from_records turns plain tuples into columns in compiled code (zip(*rows) is 3x slower).
+    frame = pd.DataFrame.from_records(rows, columns=list(columns), coerce_float=False)
+    for name in categorical:
+        # factorize without sorting the categories: a sort of a million keys costs seconds.
+        codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object), use_na_sentinel=True)
+        frame[name] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object), validate=False)
+    del rows
     return _typed(frame, categorical)
 
 

@@ -48,7 +48,7 @@ def _text(value: object) -> str | None:
 
 def fmt_date(value: object) -> str:
     """A date as the 903 files write it."""
-    return pd.Timestamp(value).strftime("%d/%m/%Y") if not pd.isna(value) else ""  # type: ignore[arg-type]
+    return pd.Timestamp(value).strftime("%d/%m/%Y") if not pd.isna(value) else ""
 
 
 class TableCheck:

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from feedback_app.extensions import db
@@ -59,7 +60,7 @@ def index() -> str:
 
 
 @bp.post("/")
-def upload() -> Response | tuple[str, int]:
+def upload() -> ResponseReturnValue:
     """Run the importer on the uploaded files and show its report."""
     from feedback_app.placements.importer import PlacementImportError, run_import
 
@@ -113,7 +114,7 @@ def invitations() -> str:
 
 
 @bp.post("/invitations")
-def create_invitations_view() -> Response | tuple[str, int]:
+def create_invitations_view() -> ResponseReturnValue:
     """Create a batch from pasted CHILD ids and show it, ready to print or export."""
     from feedback_app.placements.cli import read_child_ids
     from feedback_app.placements.linking import create_invitations
