@@ -188,11 +188,15 @@ class VoiceRules:
             docs = [d for d in docs if len(d)]
             if docs:
                 self._lower.add(key, docs)
-                if self._lemma is not None and lemmatizer is not None:
-                    self._lemma.add(
-                        key,
-                        [lemmatizer(self.nlp.make_doc(p.lower())) for p in ps.phrases if p.strip()],
-                    )
+                # Lemmas broaden single words ("starved" would match "starving after football"),
+                # so safeguarding phrases match on their written forms and explicit regexes only.
+                if self._lemma is not None and lemmatizer is not None and kind != "sg":
+                    # Only multi-word phrases: on single words lemmas over-reach ("meeting" would
+                    # match "met", "be a" would match "is a").
+                    lemma_docs = [self.nlp.make_doc(p.lower()) for p in ps.phrases]
+                    lemma_docs = [lemmatizer(d) for d in lemma_docs if len(d) >= 2]
+                    if lemma_docs:
+                        self._lemma.add(key, lemma_docs)
             if ps.regex:
                 # One alternative per label (its regexes joined inside): much faster in `re`
                 # than one alternative per regex.

@@ -109,14 +109,27 @@ def rule_labels(hits: Sequence[RuleHit], kind: str) -> dict[str, RuleHit]:
 
 
 def theme_scores(doc: Doc, settings: dict[str, Any], has_model: bool) -> dict[str, float]:
-    """Combined theme score alpha * rule + (1 - alpha) * model probability, per theme."""
-    alpha = float(settings.get("theme_alpha", 1.0)) if has_model else 1.0
-    rules = rule_labels(doc._.rule_hits or [], "theme")
+    """Per theme: alpha * rule (0/1) + (1 - alpha) * model probability, rescaled so that the
+    theme's own threshold maps to 0.5 (scores read the same whatever blend dev chose)."""
+    rules = {h.label for h in (doc._.rule_hits or []) if h.kind == "theme"}
+    cats = doc.cats
+    default = (float(settings.get("theme_alpha", 1.0)), float(settings.get("theme_threshold", 0.5)))
+    per_label = settings.get("theme_per_label") or {}
     scores = {}
     for theme in THEMES:
-        prob = float(doc.cats.get(theme, 0.0)) if has_model else 0.0
-        scores[theme] = round(alpha * (1.0 if theme in rules else 0.0) + (1 - alpha) * prob, 4)
+        alpha, threshold = per_label.get(theme, default) if has_model else (1.0, 0.5)
+        raw = alpha * (theme in rules) + (1 - alpha) * (cats.get(theme, 0.0) if has_model else 0.0)
+        scores[theme] = _calibrate(raw, threshold)
     return scores
+
+
+def _calibrate(raw: float, threshold: float) -> float:
+    """Piecewise-linear map of [0, threshold, 1] onto [0, 0.5, 1], rounded for output."""
+    if raw >= threshold:
+        value = 0.5 + 0.5 * (raw - threshold) / (1 - threshold) if threshold < 1 else 1.0
+    else:
+        value = 0.5 * raw / threshold if threshold > 0 else 0.0
+    return round(value, 4)
 
 
 def lexicon_sentiment(hits: Sequence[RuleHit]) -> str:
@@ -274,8 +287,7 @@ class Tagger:
         settings = model.settings
         has_model = model.has_model
         scores = theme_scores(doc, settings, has_model)
-        threshold = float(settings.get("theme_threshold", 0.5))
-        themes = [t for t in THEMES if scores[t] >= threshold]
+        themes = [t for t in THEMES if scores[t] >= 0.5]
         sg_prob = float(doc.cats.get(SG_LABEL, 0.0)) if has_model else None
         decision = safeguarding.decide(
             doc._.rule_hits or [], sg_prob, settings.get("sg_threshold"), doc._.past_markers or []

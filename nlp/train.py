@@ -49,6 +49,8 @@ MIN_TRAIN_FOR_MODEL = 20  # below this a language runs on its lexicon alone
 ALPHAS = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.0)
 THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(13))  # 0.10 .. 0.70
 SG_THRESHOLDS = tuple(round(0.9 - 0.05 * i, 2) for i in range(18))  # 0.90 .. 0.05
+MIN_THEME_SUPPORT = 8  # dev examples a theme needs before it gets its own blend
+PER_THEME_MARGIN = 0.03  # and the F1 gain it must show, against noise
 SG_MAX_THRESHOLD = 0.5  # the model always backs the rules up at least at this level
 SG_FALSE_ALARM_BUDGET = 0.12  # below the 15% target, leaving room for unseen text
 BOW_LENGTH = {"en": 2**15}
@@ -104,6 +106,40 @@ def train_models(nlp: Language, records: Sequence[dict[str, Any]], seed: int, ep
         rng.shuffle(order)
         for batch in minibatch(order, size=BATCH_SIZE):
             nlp.update(batch, sgd=optimizer, drop=0.0)
+
+
+def _one_theme_f1(
+    theme: str,
+    gold: Sequence[set[str]],
+    rules: Sequence[set[str]],
+    probs: Sequence[dict[str, float]],
+    alpha: float,
+    threshold: float,
+) -> float:
+    tp = fp = fn = 0
+    for g, rule_set, prob in zip(gold, rules, probs, strict=True):
+        hit = alpha * (theme in rule_set) + (1 - alpha) * prob.get(theme, 0.0) >= threshold
+        tp += hit and theme in g
+        fp += hit and theme not in g
+        fn += (not hit) and theme in g
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def predict_themes(
+    rules: Sequence[set[str]], probs: Sequence[dict[str, float]], settings: dict[str, Any]
+) -> list[set[str]]:
+    """Themes under the chosen settings (same rule as the tagger's theme_scores)."""
+    out = []
+    for rule_set, prob in zip(rules, probs, strict=True):
+        chosen = set()
+        for theme in THEMES:
+            alpha, threshold = settings.get("theme_per_label", {}).get(
+                theme, (settings["theme_alpha"], settings["theme_threshold"])
+            )
+            if alpha * (theme in rule_set) + (1 - alpha) * prob.get(theme, 0.0) >= threshold:
+                chosen.add(theme)
+        out.append(chosen)
+    return out
 
 
 def _theme_f1(
@@ -228,6 +264,24 @@ def select_settings(
         settings["theme_mode"] = (
             "rules" if best[1] == 1.0 else "model" if best[1] == 0.0 else "combined"
         )
+        # Per theme, a different blend where dev clearly prefers one (some themes' words are
+        # precise, "social worker"; others are everywhere, "school"), given enough examples.
+        per_theme: dict[str, list[float]] = {}
+        for theme in THEMES:
+            support = sum(1 for g in gold if theme in g)
+            if support < MIN_THEME_SUPPORT:
+                continue
+            base = _one_theme_f1(theme, gold, rules, probs, best[1], best[2])
+            choice = (base, best[1], best[2])
+            for alpha in ALPHAS:
+                for threshold in THRESHOLDS:
+                    f1 = _one_theme_f1(theme, gold, rules, probs, alpha, threshold)
+                    if f1 > choice[0] + PER_THEME_MARGIN:
+                        choice = (f1, alpha, threshold)
+            if choice[1:] != (best[1], best[2]):
+                per_theme[theme] = [choice[1], choice[2]]
+        settings["theme_per_label"] = per_theme
+        scores.theme_combined_f1 = macro_f1(gold, predict_themes(rules, probs, settings))
     else:
         scores.theme_combined_f1 = scores.theme_rules_f1
 
@@ -336,6 +390,13 @@ def train_all(
                 "pipes": nlp.pipe_names,
             }
             log.info("trained %s: %s", lang, json.dumps(scores.__dict__))
+        previous = out_dir / "manifest.json"
+        if langs is not None and previous.exists():
+            kept = json.loads(previous.read_text(encoding="utf-8")).get("languages", {})
+            for lang, info in kept.items():
+                if lang not in manifest["languages"] and (out_dir / lang).is_dir():
+                    manifest["languages"][lang] = info
+                    hashed.append({"kept": lang, "info": info})
         manifest["model_version"] = f"{BASE_VERSION}+{fingerprint(hashed)}"
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"
@@ -343,9 +404,10 @@ def train_all(
         # Swap in only when every language trained, so a failure never leaves half a model.
         out_dir.mkdir(parents=True, exist_ok=True)
         for child in out_dir.iterdir():
-            if child.is_dir():
+            # Retraining some languages (--lang) keeps the others' models.
+            if child.is_dir() and (langs is None or child.name in languages):
                 shutil.rmtree(child)
-            else:
+            elif child.is_file():
                 child.unlink()
         for child in staging.iterdir():
             shutil.move(str(child), out_dir / child.name)
