@@ -202,18 +202,26 @@ def out_of_fold_sg_probabilities(
 
 
 def choose_sg_threshold(
-    rule_flags: Sequence[bool], probabilities: Sequence[float], gold: Sequence[bool]
+    rule_flags: Sequence[bool],
+    probabilities: Sequence[float],
+    gold: Sequence[bool],
+    hard: Sequence[bool] | None = None,
 ) -> float:
-    """Highest threshold with the most disclosures caught while false alarms stay within budget."""
+    """Highest threshold with the most disclosures caught while false alarms stay within budget,
+    both on ordinary comments and, separately, on the hard negatives (`hard` marks them)."""
+    hard = hard or [False] * len(gold)
     best: tuple[float, float] | None = None  # (recall, threshold)
     for threshold in SG_THRESHOLDS:
         if threshold > SG_MAX_THRESHOLD:
             continue
         flags = [f or p >= threshold for f, p in zip(rule_flags, probabilities, strict=True)]
         pos = [f for f, g in zip(flags, gold, strict=True) if g]
-        neg = [f for f, g in zip(flags, gold, strict=True) if not g]
+        neg = [f for f, g, h in zip(flags, gold, hard, strict=True) if not g and not h]
+        hard_neg = [f for f, h in zip(flags, hard, strict=True) if h]
         recall = sum(pos) / len(pos) if pos else 1.0
-        false_alarms = sum(neg) / len(neg) if neg else 0.0
+        false_alarms = max(
+            sum(neg) / len(neg) if neg else 0.0, sum(hard_neg) / len(hard_neg) if hard_neg else 0.0
+        )
         if false_alarms > SG_FALSE_ALARM_BUDGET and best is not None:
             break
         if best is None or recall > best[0] + 1e-9:
@@ -298,6 +306,7 @@ def select_settings(
             pool_flags + neg_flags,
             list(oof[1]) + neg_probs,
             [r["safeguarding"] for r in oof[0]] + [False] * len(neg_docs),
+            [False] * len(pool_docs) + [True] * len(neg_docs),
         )
         settings["sg_threshold"] = chosen
     all_docs = docs + neg_docs
