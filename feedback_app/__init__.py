@@ -66,6 +66,10 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     app.cli.add_command(placements_cli)
     app.register_blueprint(placements_admin_bp)
 
+    from feedback_app.invitations import bp as invitations_bp
+
+    app.register_blueprint(invitations_bp)
+
     from feedback_app.cli import register_commands
 
     register_commands(app)

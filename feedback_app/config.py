@@ -42,6 +42,9 @@ class BaseConfig:
     # Room for 5,000 characters of four-byte script, percent-encoded, with the rest of the form.
     MAX_CONTENT_LENGTH = 256 * 1024
     FIELD_ENCRYPTION_KEY = DEV_ENCRYPTION_KEY
+    # Keyed hash of the 903 CHILD id: the only way the rest of the system knows a child.
+    CHILD_KEY_SECRET = "dev-only-child-key-secret"  # noqa: S105 - production refuses it
+    PUBLIC_BASE_URL = ""  # absolute links in printed invitations, e.g. https://yourvoice.leeds.gov.uk
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
@@ -98,6 +101,8 @@ CONFIGS: dict[str, type[BaseConfig]] = {
 _ENV_OVERRIDES: dict[str, type] = {
     "SECRET_KEY": str,
     "FIELD_ENCRYPTION_KEY": str,
+    "CHILD_KEY_SECRET": str,
+    "PUBLIC_BASE_URL": str,
     "COUNCIL_NAME": str,
     "OUT_OF_HOURS_PHONE": str,
     "OUT_OF_HOURS_LABEL": str,
@@ -154,3 +159,5 @@ def validate(name: str, settings: dict[str, Any]) -> None:
         raise ConfigurationError("Production needs its own SECRET_KEY of at least 32 characters.")
     if settings["FIELD_ENCRYPTION_KEY"] == DEV_ENCRYPTION_KEY:
         raise ConfigurationError("Production needs its own FIELD_ENCRYPTION_KEY.")
+    if settings["CHILD_KEY_SECRET"] == BaseConfig.CHILD_KEY_SECRET:
+        raise ConfigurationError("Production needs its own CHILD_KEY_SECRET.")

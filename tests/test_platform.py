@@ -42,6 +42,9 @@ def test_production_refuses_sqlite_and_default_secrets(monkeypatch: pytest.Monke
     with pytest.raises(ConfigurationError, match="FIELD_ENCRYPTION_KEY"):
         create_app("production")
     monkeypatch.setenv("FIELD_ENCRYPTION_KEY", "a-real-production-key-from-the-vault")
+    with pytest.raises(ConfigurationError, match="CHILD_KEY_SECRET"):
+        create_app("production")
+    monkeypatch.setenv("CHILD_KEY_SECRET", "another-secret-from-the-vault")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
 

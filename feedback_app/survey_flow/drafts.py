@@ -36,8 +36,13 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def start_draft(version_id: int, slug: str, language: str, channel: str = "self") -> Response:
-    """Create and commit an empty draft of survey version ``version_id``."""
+def start_draft(
+    version_id: int, slug: str, language: str, channel: str = "self", child_key: str | None = None
+) -> Response:
+    """Create and commit an empty draft of survey version ``version_id``.
+
+    ``child_key`` is set only with consent or through a personal invitation (never by default).
+    """
     for _ in range(5):
         response = Response(
             reference=new_reference(),
@@ -47,6 +52,7 @@ def start_draft(version_id: int, slug: str, language: str, channel: str = "self"
             status=DRAFT,
             channel=channel,
             language=language,
+            child_key=child_key,
             expires_at=_expiry(),
         )
         db.session.add(response)

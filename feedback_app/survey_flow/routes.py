@@ -33,6 +33,11 @@ def _locale() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def remember_draft(response: Response) -> None:
+    """Make ``response`` this browser's draft of its survey (used by other entry points too)."""
+    _remember_draft(response)
+
+
 def _remember_draft(response: Response) -> None:
     drafts_by_slug = dict(session.get("drafts", {}))
     drafts_by_slug[response.survey_slug] = response.draft_token
