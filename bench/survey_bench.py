@@ -78,10 +78,11 @@ def bench_database(label: str, db_url: str, args: argparse.Namespace) -> None:
     version, answers = survey_plan(env, args.slug)
     port = free_port()
     workers = str(args.workers)
+    log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", workers, "-k", "gthread", "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
          "--access-logfile", "/dev/null", "--error-logfile", "-", "feedback_app:create_app()"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -97,7 +98,12 @@ def bench_database(label: str, db_url: str, args: argparse.Namespace) -> None:
         ceiling = run_wrk(base + "/healthz", "trivial.lua", args.seconds, args.connections, env)
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log_file.close()
     print(f"\n== {label}: gunicorn {workers} workers x {args.threads} threads, {args.connections} concurrent clients, {args.seconds}s each")
     print(f"full responses   {journeys['submitted'] / journeys['seconds']:8.1f} /s   "
           f"(requests {journeys['requests'] / journeys['seconds']:.0f}/s, p50 {journeys['p50_ms']:.1f} ms, "
