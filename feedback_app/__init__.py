@@ -70,6 +70,12 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     app.register_blueprint(invitations_bp)
 
+    from feedback_app.scorecard import init_scorecard
+    from feedback_app.staff import init_staff
+
+    init_staff(app)  # sign-in, roles, triage, safeguarding alerts, actions, audit
+    init_scorecard(app)  # after staff: its pages use the staff roles
+
     from feedback_app.cli import register_commands
 
     register_commands(app)

@@ -60,6 +60,20 @@ class BaseConfig:
     TAXONOMY_PATH = str(Path(__file__).resolve().parent / "data" / "taxonomy.yaml")
     SURVEY_DEFINITIONS_DIR = str(Path(__file__).resolve().parent / "surveys" / "definitions")
     TAG_COMMENTS_INLINE = True
+    # Staff side (feedback_app/staff, safeguarding): see README "Settings".
+    STAFF_SIGN_IN_RATE_LIMIT = "10 per minute;100 per hour"
+    STAFF_IDLE_TIMEOUT_MINUTES = 30
+    STAFF_ABSOLUTE_TIMEOUT_HOURS = 8
+    STAFF_TOTP_ISSUER = "Your voice (Leeds)"
+    MAIL_SERVER = ""  # empty: e-mails are written to the outbox and the log only (development)
+    MAIL_PORT = 25
+    MAIL_FROM = "your-voice@localhost"
+    SAFEGUARDING_LEAD_EMAIL = ""
+    SAFEGUARDING_DEPUTY_EMAIL = ""
+    SAFEGUARDING_HIGH_DEADLINE_WORKING_HOURS = 1
+    SAFEGUARDING_NORMAL_DEADLINE_WORKING_HOURS = 8
+    SUPPRESSION_THRESHOLD = 10
+    TRIAGE_TARGET_DAYS = 5
     HSTS = False
 
 
@@ -79,6 +93,7 @@ class TestingConfig(BaseConfig):
     RESUME_RATE_LIMIT = "100000 per minute"
     PAGE_SAVE_RATE_LIMIT = "100000 per minute"
     SUBMIT_RATE_LIMIT = "100000 per minute"
+    STAFF_SIGN_IN_RATE_LIMIT = "100000 per minute"
 
 
 class ProductionConfig(BaseConfig):
@@ -103,6 +118,15 @@ _ENV_OVERRIDES: dict[str, type] = {
     "FIELD_ENCRYPTION_KEY": str,
     "CHILD_KEY_SECRET": str,
     "PUBLIC_BASE_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_FROM": str,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "SAFEGUARDING_LEAD_EMAIL": str,
+    "SAFEGUARDING_DEPUTY_EMAIL": str,
+    "STAFF_BASE_URL": str,
+    "SUPPRESSION_THRESHOLD": int,
     "COUNCIL_NAME": str,
     "OUT_OF_HOURS_PHONE": str,
     "OUT_OF_HOURS_LABEL": str,

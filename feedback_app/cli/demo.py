@@ -108,7 +108,7 @@ def load_demo_responses(rng: random.Random, per_survey: int = 120, now: datetime
 
 
 @click.command("demo")
-@click.option("--per-survey", default=120, show_default=True, help="Responses to create for each survey.")
+@click.option("--per-survey", default=600, show_default=True, help="Responses to create for each survey.")
 @click.option("--seed", default=2026, show_default=True, help="Random seed, for a repeatable data set.")
 @click.option("--force", is_flag=True, help="Load even if the database already has responses.")
 @with_appcontext

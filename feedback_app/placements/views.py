@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -23,6 +22,7 @@ from feedback_app.extensions import db
 from feedback_app.models.placements import PlacementImport
 from feedback_app.placements.parse import SourceFile
 from feedback_app.placements.report import write_report_csv
+from feedback_app.staff.roles import roles_required
 
 bp = Blueprint("placements_admin", __name__, url_prefix="/admin/placements", template_folder="templates")
 
@@ -30,19 +30,8 @@ bp = Blueprint("placements_admin", __name__, url_prefix="/admin/placements", tem
 PAGE_ISSUES = 500
 
 
-def require_admin() -> None:
-    """Refuse everyone until staff sign-in exists.
-
-    TODO(issue: staff sign-in and roles): replace with a check that the signed-in user has the
-    data officer or admin role. Until then the pages open only when PLACEMENTS_OPEN_FOR_TESTS is set.
-    """
-    if not current_app.config.get("PLACEMENTS_OPEN_FOR_TESTS"):
-        abort(403)
-
-
-@bp.before_request
-def _guard() -> None:
-    require_admin()
+# Placement data is for admins (requirement 13); each view carries the role for the access matrix.
+admin_only = roles_required("admin")
 
 
 @bp.after_request
@@ -53,6 +42,7 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.get("/")
+@admin_only
 def index() -> str:
     """Upload form and recent import runs."""
     runs = db.session.scalars(sa.select(PlacementImport).order_by(PlacementImport.id.desc()).limit(20)).all()
@@ -60,6 +50,7 @@ def index() -> str:
 
 
 @bp.post("/")
+@admin_only
 def upload() -> ResponseReturnValue:
     """Run the importer on the uploaded files and show its report."""
     from feedback_app.placements.importer import PlacementImportError, run_import
@@ -88,6 +79,7 @@ def upload() -> ResponseReturnValue:
 
 
 @bp.get("/imports/<int:import_id>")
+@admin_only
 def report(import_id: int) -> str:
     """One run: outcome, files, and its issues (the first PAGE_ISSUES on the page)."""
     run = db.session.get(PlacementImport, import_id) or abort(404)
@@ -95,6 +87,7 @@ def report(import_id: int) -> str:
 
 
 @bp.get("/imports/<int:import_id>/report.csv")
+@admin_only
 def report_csv(import_id: int) -> Response:
     """The whole report as CSV."""
     run = db.session.get(PlacementImport, import_id) or abort(404)
@@ -108,12 +101,14 @@ def report_csv(import_id: int) -> Response:
 
 
 @bp.get("/invitations")
+@admin_only
 def invitations() -> str:
     """Form to create a batch of personal invitation links."""
     return render_template("placements/invitations.html", errors={})
 
 
 @bp.post("/invitations")
+@admin_only
 def create_invitations_view() -> ResponseReturnValue:
     """Create a batch from pasted CHILD ids and show it, ready to print or export."""
     from feedback_app.placements.cli import read_child_ids
@@ -127,6 +122,7 @@ def create_invitations_view() -> ResponseReturnValue:
 
 
 @bp.get("/invitations/<batch>")
+@admin_only
 def invitation_batch(batch: str) -> str:
     """A batch as a printable table of CHILD ids and links."""
     from feedback_app.placements.cli import invitation_url
@@ -139,6 +135,7 @@ def invitation_batch(batch: str) -> str:
 
 
 @bp.get("/invitations/<batch>.csv")
+@admin_only
 def invitation_batch_csv(batch: str) -> Response:
     """A batch as CSV (CHILD, link) for mail merge."""
     import csv

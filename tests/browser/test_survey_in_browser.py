@@ -51,7 +51,7 @@ def test_every_survey_by_mouse_with_no_serious_axe_violations(
     problems: list = []  # type: ignore[type-arg]
     page.goto(f"{live_server}/?lang={lang}")
     assert page.locator("html").get_attribute("lang") == lang
-    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang in ("ar", "ur") else "ltr")
     problems += serious_violations(axe, page)
     surveys = {s.slug: s for s in _surveys(app)}
     assert set(SLUGS) <= set(surveys)

@@ -13,7 +13,6 @@ from datetime import date
 import pytest
 from flask import Flask
 
-from feedback_app import create_app
 from feedback_app.extensions import db
 from feedback_app.models import placements as models
 from feedback_app.placements.cli import placements_cli
@@ -51,17 +50,15 @@ def ctx(placement_tables: Flask) -> Iterator[Flask]:
         yield placement_tables
 
 
-@pytest.fixture(scope="session")
-def admin_app(placement_tables: Flask, database_url: str) -> Flask:
-    """A second app on the same database with the admin pages open, as in tests only."""
-    application = create_app(
-        "testing", {"SQLALCHEMY_DATABASE_URI": database_url, "PLACEMENTS_OPEN_FOR_TESTS": True}
-    )
-    if "placements_admin" not in application.blueprints:
-        from feedback_app.placements.views import bp
+@pytest.fixture
+def admin_client(placement_tables: Flask):  # type: ignore[no-untyped-def]
+    """A browser signed in (password and TOTP) as an admin, who may use the placement pages."""
+    from tests.staff.support import FreshContextClient, make_user, sign_in
 
-        application.register_blueprint(bp)
-    return application
+    client = FreshContextClient(placement_tables, placement_tables.response_class, use_cookies=True)
+    with placement_tables.app_context():
+        sign_in(client, make_user("admin"))
+    return client
 
 
 def csv_text(columns: str, *rows: str) -> str:

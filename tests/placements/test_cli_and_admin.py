@@ -8,7 +8,6 @@ from pathlib import Path
 
 from flask import Flask
 
-from feedback_app import create_app
 from tests.helpers import csrf_token
 from tests.placements.histories import FILES, POSTCODES
 from tests.placements.test_import_validation import BREACHES
@@ -49,8 +48,8 @@ def test_cli_rejects_invalid_files_unless_skip_invalid(placement_tables: Flask, 
     assert "loaded_with_skips" in loaded.output
 
 
-def test_admin_upload_shows_the_report_and_offers_csv(admin_app: Flask) -> None:
-    client = admin_app.test_client()
+def test_admin_upload_shows_the_report_and_offers_csv(admin_client) -> None:  # type: ignore[no-untyped-def]
+    client = admin_client
     page = client.get("/admin/placements/")
     assert page.status_code == 200
     data = {
@@ -71,16 +70,16 @@ def test_admin_upload_shows_the_report_and_offers_csv(admin_app: Flask) -> None:
     assert len(lines) == 1 + 9
 
 
-def test_admin_upload_without_files_says_what_to_do(admin_app: Flask) -> None:
-    client = admin_app.test_client()
+def test_admin_upload_without_files_says_what_to_do(admin_client) -> None:  # type: ignore[no-untyped-def]
+    client = admin_client
     page = client.get("/admin/placements/")
     posted = client.post("/admin/placements/", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
     assert posted.status_code == 400
     assert 'href="#files"' in posted.get_data(as_text=True)
 
 
-def test_admin_invitation_batch_can_be_exported(admin_app: Flask) -> None:
-    client = admin_app.test_client()
+def test_admin_invitation_batch_can_be_exported(admin_client) -> None:  # type: ignore[no-untyped-def]
+    client = admin_client
     page = client.get("/admin/placements/invitations")
     posted = client.post("/admin/placements/invitations",
                          data={"csrf_token": csrf_token(page.get_data(as_text=True)), "children": "811\n812\n"})
@@ -91,10 +90,12 @@ def test_admin_invitation_batch_can_be_exported(admin_app: Flask) -> None:
     assert exported[0] == "CHILD,link" and exported[1].startswith("811,") and len(exported) == 3
 
 
-def test_admin_pages_are_closed_without_staff_sign_in(placement_tables: Flask, database_url: str) -> None:
-    closed = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
-    if "placements_admin" not in closed.blueprints:
-        from feedback_app.placements.views import bp
+def test_admin_pages_are_closed_without_staff_sign_in(placement_tables: Flask) -> None:
+    from tests.staff.support import FreshContextClient, make_user, sign_in
 
-        closed.register_blueprint(bp)
-    assert closed.test_client().get("/admin/placements/").status_code == 403
+    anonymous = placement_tables.test_client().get("/admin/placements/")
+    assert anonymous.status_code == 302 and "/staff/sign-in" in anonymous.location
+    officer = FreshContextClient(placement_tables, placement_tables.response_class, use_cookies=True)
+    with placement_tables.app_context():
+        sign_in(officer, make_user("participation_officer"))
+    assert officer.get("/admin/placements/").status_code == 403

@@ -18,8 +18,8 @@ CANARY = "purple giraffe canary 7731 says my carer shouts"
 # Staff-side pages that must be reachable before signing in (they are the way in).
 OPEN_STAFF_ENDPOINTS = {"staff.sign_in", "staff.two_factor", "staff.two_factor_setup", "staff.sign_out",
                         "staff.static", "safeguarding.static", "triage.static", "safeguarding.i_feel_unsafe",
-                        "actions.public"}
-STAFF_BLUEPRINTS = {"staff", "advocates", "triage", "safeguarding", "actions", "audit"}
+                        "actions.public", "scorecard.static"}
+STAFF_BLUEPRINTS = {"staff", "advocates", "triage", "safeguarding", "actions", "audit", "scorecard", "placements_admin"}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -27,7 +27,7 @@ def _url(app: Flask, rule: Any, ids: dict[str, Any]) -> str:
     values = {}
     for arg in rule.arguments:
         if arg == "filename":
-            values[arg] = "staff.css" if rule.endpoint == "staff.static" else ("unsafe.css" if rule.endpoint == "safeguarding.static" else ("triage.js" if rule.endpoint == "triage.static" else "css/app.css"))
+            values[arg] = {"staff.static": "staff.css", "safeguarding.static": "unsafe.css", "triage.static": "triage.js"}.get(rule.endpoint, "css/app.css")
         else:
             values[arg] = ids.get(arg, "x")
     with app.test_request_context():
@@ -55,9 +55,19 @@ def test_every_route_for_every_role(app: Flask, new_client) -> None:  # type: ig
         db.session.add(action)
         db.session.commit()
         spare = make_user("board_member", "spare@example.test")
+        # A placement import run and an invitation batch, so the admin pages have something to show.
+        from feedback_app.placements.linking import create_invitations
+        from tests.placements.conftest import EPISODE_COLUMNS, HEADER_COLUMNS, csv_text, import_csv
+
+        run = import_csv({
+            "header.csv": csv_text(HEADER_COLUMNS, "811,1,01/01/2010,WBRI,,,"),
+            "episodes.csv": csv_text(EPISODE_COLUMNS, "811,01/04/2020,S,C2,N1,U1,PR1,,X1,,,,"),
+        })
+        batch, _ = create_invitations(["811"], None)
+        db.session.commit()
         survey = survey_by_version_id(open_version_id("young-people"))  # type: ignore[arg-type]
         ids = {"alert_id": alert.id, "comment_id": comment.id, "action_id": action.id, "user_id": spare.id,
-               "slug": "young-people", "question_id": survey.questions[0].id, "import_id": 1, "batch": "x"}
+               "slug": "young-people", "question_id": survey.questions[0].id, "import_id": run.import_id, "batch": batch, "fmt": "json"}
         clients: dict[str, FlaskClient] = {"anonymous": new_client()}
         for role in ROLES:
             clients[role] = new_client()
