@@ -17,6 +17,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+import nlp.lemmas  # registers the voice_lemmatizer factory
 import nlp.rules  # noqa: F401  (registers the voice_rules factory)
 from nlp.lexicon import Lexicon
 from nlp.taxonomy import SENTIMENTS, THEMES
@@ -48,7 +49,7 @@ def add_lemmatizer(nlp: Language) -> bool:
     if "lemmatizer" in nlp.pipe_names:
         return True
     try:
-        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"}, first=True)
+        lemmatizer = nlp.add_pipe("voice_lemmatizer", name="lemmatizer", first=True)
         lemmatizer.initialize()
     except Exception as exc:  # no lookup table for this language (or pos_lookup only)
         if "lemmatizer" in nlp.pipe_names:

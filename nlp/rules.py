@@ -90,28 +90,65 @@ _SG_ORDER = (
 )
 
 
+def _top_branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex (split on | outside groups and classes)."""
+    branches: list[str] = []
+    depth, in_class, start, i = 0, False, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    return branches
+
+
 def _combine(
-    kind: str, parts: list[tuple[str, str]]
+    kind: str, parts: list[tuple[str, list[str]]]
 ) -> tuple[str, re.Pattern[str], dict[str, str]]:
-    """One alternation with a named group per label; IGNORECASE only if a pattern needs it."""
+    """One alternation with a named group per label; IGNORECASE only if a pattern needs it.
+
+    Alternatives that start with a word boundary share one leading \\b: `re` then rejects a
+    position inside a word once instead of once per alternative (about twice as fast).
+    """
     if kind == "sg":
         rank = {c: i for i, c in enumerate(_SG_ORDER)}
         parts = sorted(parts, key=lambda p: rank.get(p[0], len(rank)))
     names: dict[str, str] = {}
-    pieces = []
-    for i, (label, regex) in enumerate(parts):
-        names[f"g{i}"] = label
-        pieces.append(f"(?P<g{i}>{regex})")
+    bounded, free = [], []
+    for i, (label, regexes) in enumerate(parts):
+        branches = [b for r in regexes for b in _top_branches(r)]
+        at_word = [b[2:] for b in branches if b.startswith("\\b") and b[2:]]
+        elsewhere = [b for b in branches if not (b.startswith("\\b") and b[2:])]
+        if at_word:
+            names[f"b{i}"] = label
+            bounded.append(f"(?P<b{i}>" + "|".join(f"(?:{b})" for b in at_word) + ")")
+        if elsewhere:
+            names[f"f{i}"] = label
+            free.append(f"(?P<f{i}>" + "|".join(f"(?:{b})" for b in elsewhere) + ")")
+    pieces = ([r"\b(?:" + "|".join(bounded) + ")"] if bounded else []) + free
     # The text is lower-cased already; case-insensitive matching is slow, so only when a
     # pattern spells an upper-case letter outside an escape.
-    needs_case = any(ch.isupper() for ch in re.sub(r"\\.", "", "".join(r for _, r in parts)))
+    everything = "".join(r for _, regexes in parts for r in regexes)
+    needs_case = any(ch.isupper() for ch in re.sub(r"\\.", "", everything))
     flags = re.IGNORECASE if needs_case else 0
     try:
-        return kind, re.compile("|".join(pieces), flags), names
+        return kind, re.compile("|".join(pieces) or "(?!x)x", flags), names
     except re.error:
-        # A pattern with back-references cannot be combined; fall back to one group per pattern
-        # after checking each compiles on its own.
-        ok = [(label, r) for label, r in parts if _compiles(r)]
+        # A pattern with back-references cannot be combined; keep those that compile alone.
+        ok = [(label, r) for label, regexes in parts for r in regexes if _compiles(r)]
         names = {f"g{i}": label for i, (label, _) in enumerate(ok)}
         joined = "|".join(f"(?P<g{i}>(?:{r}))" for i, (_, r) in enumerate(ok))
         return kind, re.compile(joined or "(?!x)x", flags), names
@@ -181,7 +218,7 @@ class VoiceRules:
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._lemma = PhraseMatcher(vocab, attr="LEMMA") if lemmatizer is not None else None
         self._regexes = []
-        by_kind: dict[str, list[tuple[str, str]]] = {}
+        by_kind: dict[str, list[tuple[str, list[str]]]] = {}
         for kind, label, ps in self._pattern_sets():
             key = _key(kind, label)
             docs = [self.nlp.make_doc(norm(p)) for p in ps.phrases]
@@ -198,10 +235,10 @@ class VoiceRules:
                     if lemma_docs:
                         self._lemma.add(key, lemma_docs)
             if ps.regex:
-                # One alternative per label (its regexes joined inside): much faster in `re`
-                # than one alternative per regex.
-                joined = "|".join(f"(?:{norm(r) if self._fold else r})" for r in ps.regex)
-                by_kind.setdefault(kind, []).append((label, joined))
+                # One alternative per label (its regexes inside): much faster in `re` than one
+                # alternative per regex.
+                regexes = [norm(r) if self._fold else r for r in ps.regex]
+                by_kind.setdefault(kind, []).append((label, regexes))
         for kind, parts in by_kind.items():
             self._regexes.append(_combine(kind, parts))
         self._loose = []

@@ -94,9 +94,11 @@ class LanguageModel:
     nlp: Language
     settings: dict[str, Any]
 
-    @property
-    def has_model(self) -> bool:
-        return THEME_PIPE in self.nlp.pipe_names
+    has_model: bool = False
+
+    def __post_init__(self) -> None:
+        # Computed once: pipe_names builds a new list on every access.
+        self.has_model = THEME_PIPE in self.nlp.pipe_names
 
 
 def rule_labels(hits: Sequence[RuleHit], kind: str) -> dict[str, RuleHit]:
@@ -161,11 +163,11 @@ def model_sentiment(doc: Doc) -> str:
 
 def choose_sentiment(doc: Doc, mode: str, has_model: bool) -> str:
     """Sentiment by the mode chosen on dev: lexicon, model, or lexicon unless it found nothing."""
+    if has_model and mode == "model":
+        return model_sentiment(doc)
     lexical = lexicon_sentiment(doc._.rule_hits or [])
     if not has_model or mode == "lexicon":
         return lexical
-    if mode == "model":
-        return model_sentiment(doc)
     return model_sentiment(doc) if lexical == "neutral" else lexical
 
 
