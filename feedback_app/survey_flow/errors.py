@@ -46,23 +46,21 @@ def _reshow_question(message: str, status: int):  # type: ignore[no-untyped-def]
 def init_error_pages(app: Flask) -> None:
     """Register the handlers."""
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
-        page = _reshow_question(str(_EXPIRED), 400)
+    def _keep_what_was_typed(message: str, status: int):  # type: ignore[no-untyped-def]
+        page = _reshow_question(message, status)
         if page is not None:
             return page
         if request.endpoint == "survey.resume":
-            return render_template("survey_flow/resume.html", form=None, error=str(_EXPIRED), typed=request.form.get("code", "")), 400
-        return render_template("error.html", status=400, message=str(_EXPIRED)), 400
+            return render_template("survey_flow/resume.html", form=None, error=message, typed=request.form.get("code", "")), status
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+        return _keep_what_was_typed(str(_EXPIRED), 400)
 
     @app.errorhandler(429)
     def too_many(exc: HTTPException):  # type: ignore[no-untyped-def]
-        page = _reshow_question(str(_TOO_FAST), 429)
-        if page is not None:
-            return page
-        if request.endpoint == "survey.resume":
-            return render_template("survey_flow/resume.html", form=None, error=str(_TOO_FAST), typed=request.form.get("code", "")), 429
-        return render_template("error.html", status=429, message=str(_TOO_FAST)), 429
+        return _keep_what_was_typed(str(_TOO_FAST), 429)
 
     @app.errorhandler(404)
     def not_found(exc: HTTPException):  # type: ignore[no-untyped-def]

@@ -3,35 +3,16 @@ alert, triage by keyboard. Zero serious or critical accessibility violations."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page
-from werkzeug.serving import make_server
 
 from tests.browser.conftest import serious_violations
-from tests.staff.support import PASSWORD, make_user, staff_app, submitted_response
+from tests.staff.support import PASSWORD, make_user, submitted_response
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app(database_url: str) -> Flask:
-    """The staff-enabled app (overrides the shared one for this module)."""
-    return staff_app(database_url)
-
-
-@pytest.fixture(scope="module")
-def staff_server(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def _sign_in(page: Page, base: str, email: str, secret: str) -> None:
@@ -44,11 +25,11 @@ def _sign_in(page: Page, base: str, email: str, secret: str) -> None:
     page.wait_for_url(f"{base}/staff/")
 
 
-def test_sign_in_pages_are_accessible_including_the_error_state(app: Flask, staff_server: str, page: Page, axe: Axe) -> None:
+def test_sign_in_pages_are_accessible_including_the_error_state(app: Flask, live_server: str, page: Page, axe: Axe) -> None:
     with app.app_context():
         user = make_user("admin", enrolled=False)
         email = user.email
-    page.goto(f"{staff_server}/staff/sign-in")
+    page.goto(f"{live_server}/staff/sign-in")
     assert serious_violations(axe, page) == []
     page.get_by_label("Work e-mail address").fill(email)
     page.get_by_label("Password").fill("not the password at all")
@@ -63,11 +44,11 @@ def test_sign_in_pages_are_accessible_including_the_error_state(app: Flask, staf
     secret = page.locator("#secret").inner_text().replace(" ", "")
     page.get_by_label("The 6-digit code the app now shows").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Confirm and sign in").click()
-    page.wait_for_url(f"{staff_server}/staff/")
+    page.wait_for_url(f"{live_server}/staff/")
     assert serious_violations(axe, page) == []
 
 
-def test_alert_queue_and_alert_page_are_accessible_and_work_by_keyboard(app: Flask, staff_server: str, page: Page, axe: Axe) -> None:
+def test_alert_queue_and_alert_page_are_accessible_and_work_by_keyboard(app: Flask, live_server: str, page: Page, axe: Axe) -> None:
     from feedback_app.safeguarding.alerts import raise_alert
 
     app.config["MAIL_SEND_INLINE"] = False
@@ -80,8 +61,8 @@ def test_alert_queue_and_alert_page_are_accessible_and_work_by_keyboard(app: Fla
             email, secret, alert_id = lead.email, lead.totp_secret, alert.id
     finally:
         app.config["MAIL_SEND_INLINE"] = True
-    _sign_in(page, staff_server, email, secret)
-    page.goto(f"{staff_server}/safeguarding/alerts")
+    _sign_in(page, live_server, email, secret)
+    page.goto(f"{live_server}/safeguarding/alerts")
     assert page.locator("tbody tr").count() == 2
     assert serious_violations(axe, page) == []
     page.get_by_role("link", name=f"#{alert_id}").click()
@@ -98,7 +79,7 @@ def test_alert_queue_and_alert_page_are_accessible_and_work_by_keyboard(app: Fla
     assert serious_violations(axe, page) == []
 
 
-def test_triage_queue_and_review_work_by_keyboard_and_are_accessible(app: Flask, staff_server: str, page: Page, axe: Axe) -> None:
+def test_triage_queue_and_review_work_by_keyboard_and_are_accessible(app: Flask, live_server: str, page: Page, axe: Axe) -> None:
     from feedback_app.extensions import db
     from feedback_app.models import CommentTags
 
@@ -112,8 +93,8 @@ def test_triage_queue_and_review_work_by_keyboard_and_are_accessible(app: Flask,
         db.session.commit()
         officer = make_user("participation_officer")
         email, secret = officer.email, officer.totp_secret
-    _sign_in(page, staff_server, email, secret)
-    page.goto(f"{staff_server}/triage/")
+    _sign_in(page, live_server, email, secret)
+    page.goto(f"{live_server}/triage/")
     assert serious_violations(axe, page) == []
     page.get_by_role("link", name="Start reviewing (2)").click()
     page.wait_for_url(f"**/triage/comments/{ids[0]}*")
