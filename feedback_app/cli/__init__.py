@@ -17,6 +17,9 @@ def register_commands(app: Flask) -> None:
     from feedback_app.survey_flow.retention import retention_cli
 
     app.cli.add_command(retention_cli)
+    from feedback_app.subject_access import subject_access_cli
+
+    app.cli.add_command(subject_access_cli)
 
 
 @click.group("surveys")
