@@ -30,9 +30,7 @@ from feedback_app.placements.history import (
     distance_bands,
     load_episodes,
     load_postcodes,
-    load_posts,
     ts,
-    with_posts,
 )
 
 COLUMNS = ["placement_type_group", "moves_last_12_months", "carer_spell_days", "distance_band", "uasc", "age_band"]
@@ -56,16 +54,14 @@ def child_features(as_of: date) -> pd.DataFrame:
     from feedback_app.extensions import db
 
     with db.engine.connect() as conn:
-        history = build_history(load_episodes(conn, as_of))
         postcodes = load_postcodes(conn)
+        history = build_history(load_episodes(conn, as_of, posts_on=as_of if not postcodes.empty else None))
         children = store.read_frame(
             conn, f"SELECT child_key, {store.days_sql(conn, 'dob')} FROM placement_children",  # noqa: S608
             ["child_key", "dob"],
         )
         uasc = store.read_frame(conn, "SELECT child_key FROM placement_uasc", ["child_key"])
         state = at_date(history, as_of)
-        state = with_posts(state, load_posts(conn, as_of)) if not postcodes.empty else state.assign(
-            home_post=None, pl_post=None)
     dob = pd.Series(store.days_to_dates(children["dob"]).to_numpy(), index=children["child_key"].astype(object).to_numpy())
     keys = pd.Index(dob.index).union(pd.Index(history.episodes["child_key"].astype(object).unique()))
     frame = pd.DataFrame(index=keys)

@@ -71,19 +71,29 @@ def _unpack(packed: pd.Series, names: list[str]) -> dict[str, pd.Series]:
     return result
 
 
-def load_episodes(conn: sa.Connection, up_to: date, active_from: date | None = None) -> pd.DataFrame:
+def load_episodes(
+    conn: sa.Connection, up_to: date, active_from: date | None = None, posts_on: date | None = None
+) -> pd.DataFrame:
     """Episodes that started on or before ``up_to`` (one query), sorted for the rules above.
 
     With ``active_from``, only children with an episode open at some point in
     [active_from, up_to] are kept: the others cannot count in that year's measures.
+    With ``posts_on``, HOME_POST and PL_POST come too, for the episodes that can be a current
+    placement on that date (see ``posts_sql``); otherwise those columns are absent.
     """
     days = store.days_sql
     nullable = {"place_provider", "reason_place_change", "home_post", "pl_post"}
+    names = ["child_key", "decom", "dec", "codes"]
+    posts = ""
+    if posts_on is not None:
+        posts = ", " + posts_sql(posts_on)
+        names += POST_COLUMNS
     sql = (
-        f"SELECT child_key, {days(conn, 'decom')}, {days(conn, 'dec')}, {_packed(CODE_COLUMNS, nullable)}"  # noqa: S608
+        f"SELECT child_key, {days(conn, 'decom')}, {days(conn, 'dec')}, {_packed(CODE_COLUMNS, nullable)}{posts}"  # noqa: S608
         f" FROM placement_episodes WHERE decom <= {store.date_literal(up_to)}"
     )
-    frame = store.read_frame(conn, sql, ["child_key", "decom", "dec", "codes"], ["child_key", "codes"])
+    categorical = ["child_key", "codes", *(POST_COLUMNS if posts_on is not None else [])]
+    frame = store.read_frame(conn, sql, names, categorical)
     frame["decom"] = store.days_to_dates(frame["decom"])
     frame["dec"] = store.days_to_dates(frame["dec"])
     frame = frame.assign(**_unpack(frame.pop("codes"), CODE_COLUMNS))
@@ -94,6 +104,21 @@ def load_episodes(conn: sa.Connection, up_to: date, active_from: date | None = N
         active = (frame["dec"].isna() | (frame["dec"] >= ts(active_from))).to_numpy()
         frame = frame.loc[np.isin(child_codes, np.unique(child_codes[active]))]
     return sort_episodes(frame)
+
+
+def _year_before(when: date) -> date:
+    return date(when.year - 1, when.month, 28 if (when.month, when.day) == (2, 29) else when.day)
+
+
+def posts_sql(when: date) -> str:
+    """SQL for HOME_POST and PL_POST of episodes that can be the current placement on ``when``.
+
+    Only episodes open within the year before ``when`` keep their postcodes (a child more than a
+    year in a temporary placement has distance "not known"); the others read as blank. Postcodes
+    are many and distinct, so leaving the old ones out keeps the read small.
+    """
+    recent = f"dec IS NULL OR dec >= {store.date_literal(_year_before(when))}"
+    return ", ".join(f"CASE WHEN {recent} THEN {column} END" for column in POST_COLUMNS)
 
 
 def sort_episodes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -165,17 +190,31 @@ def at_date(history: History, when: date) -> pd.DataFrame:
     current = open_then.drop_duplicates("child_key", keep="last")[["child_key", "ls"]]
     current["short_break"] = current["ls"].isin(codes.SHORT_BREAKS)
     settled = history.settled
+    posts = [c for c in POST_COLUMNS if c in settled.columns]
     placement = settled.loc[settled["decom"] <= moment].drop_duplicates("child_key", keep="last")[
-        ["child_key", "decom", "place", "place_provider", "spell_start"]
+        ["child_key", "decom", "place", "place_provider", "spell_start", *posts]
     ].rename(columns={"decom": "placement_decom"})
     state = current.astype({"child_key": object}).merge(
         placement.astype({"child_key": object}), on="child_key", how="left"
     )
-    state["group"] = [
-        codes.placement_group(p if isinstance(p, str) else None, q if isinstance(q, str) else None)
-        for p, q in zip(state["place"].astype(object), state["place_provider"].astype(object), strict=True)
-    ]
+    state["group"] = _groups(state["place"], state["place_provider"])
+    if not posts:
+        state = state.assign(home_post=None, pl_post=None)
     return state
+
+
+def _groups(place: pd.Series, provider: pd.Series) -> pd.Series:
+    """codes.placement_group of each row, worked out once per distinct (PLACE, provider) pair."""
+    # None (a singleton) for missing values, so that missing pairs are equal dictionary keys.
+    pairs = pd.DataFrame({"place": place.astype(object).where(place.notna(), None),
+                          "provider": provider.astype(object).where(provider.notna(), None)})
+    distinct = pairs.drop_duplicates()
+    named = {
+        (p, q): codes.placement_group(p if isinstance(p, str) else None, q if isinstance(q, str) else None)
+        for p, q in zip(distinct["place"], distinct["provider"], strict=True)
+    }
+    return pd.Series([named[pair] for pair in zip(pairs["place"], pairs["provider"], strict=True)],
+                     index=place.index, dtype=object)
 
 
 def age_on(dob: pd.Series, when: date) -> pd.Series:
@@ -225,43 +264,34 @@ def distance_bands(home: pd.Series, placed: pd.Series, postcodes: pd.DataFrame) 
     result = pd.Series(DISTANCE_NOT_KNOWN, index=home.index, dtype=object)
     if postcodes.empty:
         return result
-    home_keys = home.astype(object).map(normalise_postcode)
-    placed_keys = placed.astype(object).map(normalise_postcode)
-    e1 = home_keys.map(postcodes["easting"])
-    n1 = home_keys.map(postcodes["northing"])
-    e2 = placed_keys.map(postcodes["easting"])
-    n2 = placed_keys.map(postcodes["northing"])
+    e1, n1 = _centroids(home, postcodes)
+    e2, n2 = _centroids(placed, postcodes)
     miles = np.sqrt((e1 - e2) ** 2 + (n1 - n2) ** 2) / 1000 / 1.6093
     result[miles <= 20] = DISTANCE_20_OR_LESS
     result[miles > 20] = DISTANCE_OVER_20
     return result
 
 
+def _centroids(posts: pd.Series, postcodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Easting and northing of each postcode (NaN when missing or not in the lookup).
+
+    Normalised and looked up once per distinct postcode: children share few postcodes.
+    """
+    codes, uniques = pd.factorize(posts.astype(object).to_numpy())
+    keys = pd.Series([normalise_postcode(u) for u in uniques], dtype=object)
+    found = ~np.asarray(codes < 0)
+    where = np.clip(codes, 0, None)
+    coordinates = []
+    for column in ("easting", "northing"):
+        by_unique = keys.map(postcodes[column]).to_numpy(dtype="float64")
+        values = np.full(len(codes), np.nan)
+        if len(by_unique):
+            values[found] = by_unique[where[found]]
+        coordinates.append(values)
+    return coordinates[0], coordinates[1]
+
+
 def dates_for(keys: pd.Series, by_key: pd.Series) -> pd.Series:
     """Look up a date per child_key in ``keys`` (NaT when absent), keeping ``keys``' index."""
     values = by_key.reindex(keys.astype(object).to_numpy()).to_numpy(dtype="datetime64[ns]")
     return pd.Series(values, index=keys.index)
-
-
-def load_posts(conn: sa.Connection, when: date) -> pd.DataFrame:
-    """HOME_POST and PL_POST of the episodes that can be a current placement on ``when``.
-
-    Postcodes are many and distinct, so they are fetched apart from the codes and only for
-    episodes open within the year before ``when`` (a child more than a year in a temporary
-    placement has distance "not known"). Columns: child_key, placement_decom, home_post, pl_post.
-    """
-    year_before = date(when.year - 1, when.month, 28 if (when.month, when.day) == (2, 29) else when.day)
-    sql = (
-        f"SELECT child_key, {store.days_sql(conn, 'decom')}, home_post, pl_post FROM placement_episodes"  # noqa: S608
-        f" WHERE decom <= {store.date_literal(when)}"
-        f" AND (dec IS NULL OR dec >= {store.date_literal(year_before)})"
-    )
-    frame = store.read_frame(conn, sql, ["child_key", "placement_decom", "home_post", "pl_post"], ["child_key"])
-    frame["placement_decom"] = store.days_to_dates(frame["placement_decom"])
-    frame["child_key"] = frame["child_key"].astype(object)
-    return frame
-
-
-def with_posts(state: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
-    """Add home_post and pl_post of each child's current placement episode to ``state``."""
-    return state.merge(posts, on=["child_key", "placement_decom"], how="left")

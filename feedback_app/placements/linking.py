@@ -44,12 +44,22 @@ def child_key(child_id: object, secret: bytes | None = None) -> str:
     return hmac.new(key, normalise_child_id(child_id).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def child_keys(child_ids: pd.Series) -> pd.Series:
-    """Vectorised child_key for a column of CHILD ids: hashed once per distinct id."""
+def child_key_map(child_ids: Iterable[object]) -> dict[object, str]:
+    """child_key of each distinct id in ``child_ids`` (for hashing several tables' ids once)."""
+    secret = _secret()
+    return {c: child_key(c, secret) for c in set(child_ids)}
+
+
+def child_keys(child_ids: pd.Series, known: dict[object, str] | None = None) -> pd.Series:
+    """Vectorised child_key for a column of CHILD ids: hashed once per distinct id.
+
+    ``known`` (from ``child_key_map``) holds keys already worked out for other tables of a run.
+    """
     secret = _secret()
     series = child_ids if isinstance(child_ids.dtype, pd.CategoricalDtype) else child_ids.astype("category")
     categories = series.cat.categories
-    hashed = [child_key(c, secret) for c in categories]
+    known = known or {}
+    hashed = [known[c] if c in known else child_key(c, secret) for c in categories]
     return series.cat.rename_categories(hashed) if len(set(hashed)) == len(hashed) else series.map(
         dict(zip(categories, hashed, strict=True))
     )

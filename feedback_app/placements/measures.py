@@ -37,10 +37,8 @@ from feedback_app.placements.history import (
     distance_bands,
     load_episodes,
     load_postcodes,
-    load_posts,
     period_starts,
     ts,
-    with_posts,
 )
 
 
@@ -88,16 +86,14 @@ def compute_measures(year_ending: date, conn: sa.Connection | None = None) -> di
         with db.engine.connect() as own:
             return compute_measures(year_ending, own)
     year_start, year_end = year_bounds(year_ending)
-    history = build_history(load_episodes(conn, year_end, active_from=year_start))
-    dob_by_key = _load_children(conn)
     postcodes = load_postcodes(conn)
+    # Postcodes are read only when there is a lookup to place them with.
+    posts_on = year_end if not postcodes.empty else None
+    history = build_history(load_episodes(conn, year_end, active_from=year_start, posts_on=posts_on))
+    dob_by_key = _load_children(conn)
     leavers = _load_leavers(conn, year_end)
 
     state = at_date(history, year_end)
-    if not postcodes.empty:
-        state = with_posts(state, load_posts(conn, year_end))
-    else:
-        state = state.assign(home_post=None, pl_post=None)
     short_breaks = int(state["short_break"].sum())
     looked_after = state.loc[~state["short_break"]].reset_index(drop=True)
     count = len(looked_after)

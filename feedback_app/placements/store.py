@@ -8,7 +8,7 @@ national-size history is 1.2 million episodes.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -74,6 +74,22 @@ def insert_rows(conn: sa.Connection, table: str, columns: Sequence[str], arrays:
     return count
 
 
+KEYS_TABLE = "placement_wanted_keys"
+
+
+def load_keys(conn: sa.Connection, keys: Sequence[str]) -> Callable[[str], str]:
+    """Put ``keys`` in a temporary table of this connection, for reads limited to those children.
+
+    Returns a function giving the JOIN clause for a table alias. A join uses the tables' child_key
+    indexes, where an IN list of tens of thousands of keys would need chunking on SQLite.
+    """
+    column_type = "varchar(64)" if is_postgres(conn) else "TEXT"
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {KEYS_TABLE} (child_key {column_type} PRIMARY KEY)")
+    conn.exec_driver_sql(f"DELETE FROM {KEYS_TABLE}")  # noqa: S608 - our own table
+    insert_rows(conn, KEYS_TABLE, ["child_key"], [np.asarray(list(keys), dtype=object)])
+    return lambda alias: f"JOIN {KEYS_TABLE} wanted ON wanted.child_key = {alias}.child_key"
+
+
 def delete_where_in(conn: sa.Connection, table: str, column: str, values: Sequence[Any]) -> None:
     """DELETE rows whose ``column`` is in ``values``, in chunks that fit every driver's limit."""
     table_obj = sa.table(table, sa.column(column))
@@ -109,13 +125,19 @@ def read_frame(conn: sa.Connection, sql: str, columns: Sequence[str], categorica
         cursor.close()
     if not rows:
         return _typed(pd.DataFrame({c: [] for c in columns}), categorical)
-    # from_records turns plain tuples into columns in compiled code (zip(*rows) is 3x slower).
-    frame = pd.DataFrame.from_records(rows, columns=list(columns), coerce_float=False)
-    for name in categorical:
-        # factorize without sorting the categories: a sort of a million keys costs seconds.
-        codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object), use_na_sentinel=True)
-        frame[name] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object), validate=False)
+    # One 2-D object array built in compiled code: 3x faster than from_records, 4x than zip(*rows).
+    table = np.array(rows, dtype=object)
     del rows
+    data: dict[str, Any] = {}
+    for position, name in enumerate(columns):
+        values = table[:, position]
+        if name in categorical:
+            # factorize without sorting the categories: a sort of a million keys costs seconds.
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            data[name] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object), validate=False)
+        else:
+            data[name] = values
+    frame = pd.DataFrame(data).infer_objects()
     return _typed(frame, categorical)
 
 
