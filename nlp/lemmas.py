@@ -7,6 +7,8 @@ the LEMMA column once. Same table, same result (the word itself where the table 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy
 from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
@@ -24,7 +26,7 @@ class LookupLemmatizer:
 
     def initialize(self, get_examples: object = None, *, nlp: Language | None = None) -> None:
         """Load the table from the installed spacy-lookups-data; raises if there is none."""
-        lookups = load_lookups(self.nlp.lang, ["lemma_lookup"])
+        lookups = load_lookups(self.nlp.lang or "", ["lemma_lookup"])
         self._table = dict(lookups.get_table("lemma_lookup").items())
         if not self._table:
             raise ValueError(f"empty lemma_lookup table for {self.nlp.lang}")
@@ -36,7 +38,8 @@ class LookupLemmatizer:
         add = self.nlp.vocab.strings.add
         orths = doc.to_array(ORTH).tolist()
         lemmas = [add(table[o]) if o in table else o for o in orths]
-        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+        column: Any = numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1)
+        doc.from_array([LEMMA], column)
         return doc
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -49,7 +49,7 @@ def add_lemmatizer(nlp: Language) -> bool:
     if "lemmatizer" in nlp.pipe_names:
         return True
     try:
-        lemmatizer = nlp.add_pipe("voice_lemmatizer", name="lemmatizer", first=True)
+        lemmatizer = cast(Any, nlp.add_pipe("voice_lemmatizer", name="lemmatizer", first=True))
         lemmatizer.initialize()
     except Exception as exc:  # no lookup table for this language (or pos_lookup only)
         if "lemmatizer" in nlp.pipe_names:
@@ -69,22 +69,31 @@ def build_pipeline(
         log.warning("spacy.blank(%r) failed, using 'xx'", lexicon.spacy_lang)
         nlp = spacy.blank("xx")
     add_lemmatizer(nlp)
-    rules = nlp.add_pipe("voice_rules")
+    rules = cast(Any, nlp.add_pipe("voice_rules"))
     rules.set_lexicon(lexicon)
     if with_models:
-        themes = nlp.add_pipe(
-            "textcat_multilabel", name=THEME_PIPE, config={"model": _bow(bow_length)}
+        themes = cast(
+            Any,
+            nlp.add_pipe("textcat_multilabel", name=THEME_PIPE, config={"model": _bow(bow_length)}),
         )
         for theme in THEMES:
             themes.add_label(theme)
-        sg = nlp.add_pipe(
-            "textcat_multilabel", name=SG_PIPE, config={"model": _bow(max(bow_length // 2, 2**12))}
+        sg = cast(
+            Any,
+            nlp.add_pipe(
+                "textcat_multilabel",
+                name=SG_PIPE,
+                config={"model": _bow(max(bow_length // 2, 2**12))},
+            ),
         )
         sg.add_label(SG_LABEL)
-        sentiment = nlp.add_pipe(
-            "textcat_multilabel",
-            name=SENTIMENT_PIPE,
-            config={"model": _bow(max(bow_length // 2, 2**12))},
+        sentiment = cast(
+            Any,
+            nlp.add_pipe(
+                "textcat_multilabel",
+                name=SENTIMENT_PIPE,
+                config={"model": _bow(max(bow_length // 2, 2**12))},
+            ),
         )
         for label in SENTIMENT_LABELS:
             sentiment.add_label(label)

@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import ensure_path
 
 from nlp.lexicon import Lexicon, PatternSet, lexicon_from_dict
 from nlp.textnorm import fold
@@ -115,6 +114,83 @@ def _top_branches(pattern: str) -> list[str]:
     return branches
 
 
+def _first_chars(branch: str) -> frozenset[str] | None:
+    """Characters a regex branch can start with, or None when that is not simple to know."""
+    try:
+        parsed = re._parser.parse(branch)  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    return _first_of(list(parsed))
+
+
+def _first_of(items: list[Any]) -> frozenset[str] | None:
+    c = re._constants  # type: ignore[attr-defined]
+    for op, arg in items:
+        if op is c.AT:
+            continue  # a zero-width assertion: look at what follows
+        if op is c.LITERAL:
+            return frozenset(chr(arg))
+        if op is c.IN:
+            chars: set[str] = set()
+            for kind, value in arg:
+                if kind is c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is c.RANGE and value[1] - value[0] < 40:
+                    chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                else:
+                    return None
+            return frozenset(chars)
+        if op is c.SUBPATTERN:
+            return _first_of(list(arg[-1]))
+        if op is c.BRANCH:
+            union: set[str] = set()
+            for alternative in arg[1]:
+                first = _first_of(list(alternative))
+                if first is None:
+                    return None
+                union |= first
+            return frozenset(union)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            return _first_of(list(arg[2]))
+        return None
+    return None
+
+
+def _dispatch(groups: list[tuple[str, str, str]]) -> str:
+    """Alternatives grouped under a one-character lookahead on their possible first character.
+
+    `groups` holds (group name, label, branch). With about 400 alternatives, trying each at
+    every word start is what makes the scan slow; a lookahead per first letter skips most.
+    """
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    unknown: list[tuple[str, str]] = []
+    for name, _label, branch in groups:
+        first = _first_chars(branch)
+        if first is None or len(first) > 12:
+            unknown.append((name, branch))
+            continue
+        for ch in sorted(first):
+            buckets.setdefault(ch, []).append((name, branch))
+    pieces = []
+    for ch, members in sorted(buckets.items()):
+        by_name: dict[str, list[str]] = {}
+        for name, branch in members:
+            by_name.setdefault(name, []).append(branch)
+        inner = "|".join(
+            f"(?P<{name}_{ord(ch)}>" + "|".join(f"(?:{b})" for b in branches) + ")"
+            for name, branches in by_name.items()
+        )
+        pieces.append(f"(?={re.escape(ch)})(?:{inner})")
+    by_name_unknown: dict[str, list[str]] = {}
+    for name, branch in unknown:
+        by_name_unknown.setdefault(name, []).append(branch)
+    pieces.extend(
+        f"(?P<{name}_u>" + "|".join(f"(?:{b})" for b in branches) + ")"
+        for name, branches in by_name_unknown.items()
+    )
+    return "|".join(pieces)
+
+
 def _combine(
     kind: str, parts: list[tuple[str, list[str]]]
 ) -> tuple[str, re.Pattern[str], dict[str, str]]:
@@ -127,18 +203,20 @@ def _combine(
         rank = {c: i for i, c in enumerate(_SG_ORDER)}
         parts = sorted(parts, key=lambda p: rank.get(p[0], len(rank)))
     names: dict[str, str] = {}
-    bounded, free = [], []
+    bounded: list[tuple[str, str, str]] = []
+    free = []
     for i, (label, regexes) in enumerate(parts):
         branches = [b for r in regexes for b in _top_branches(r)]
         at_word = [b[2:] for b in branches if b.startswith("\\b") and b[2:]]
         elsewhere = [b for b in branches if not (b.startswith("\\b") and b[2:])]
-        if at_word:
-            names[f"b{i}"] = label
-            bounded.append(f"(?P<b{i}>" + "|".join(f"(?:{b})" for b in at_word) + ")")
+        bounded.extend((f"b{i}", label, b) for b in at_word)
         if elsewhere:
             names[f"f{i}"] = label
             free.append(f"(?P<f{i}>" + "|".join(f"(?:{b})" for b in elsewhere) + ")")
-    pieces = ([r"\b(?:" + "|".join(bounded) + ")"] if bounded else []) + free
+    pieces = [r"\b(?:" + _dispatch(bounded) + ")"] if bounded else []
+    pieces += free
+    for name, label, _branch in bounded:
+        names[name] = label
     # The text is lower-cased already; case-insensitive matching is slow, so only when a
     # pattern spells an upper-case letter outside an escape.
     everything = "".join(r for _, regexes in parts for r in regexes)
@@ -165,8 +243,9 @@ def _compiles(pattern: str) -> bool:
 def _group_label(match: re.Match[str], names: dict[str, str]) -> str:
     """The label whose named group matched (when lastgroup is an inner, unnamed group)."""
     for group, value in match.groupdict().items():
-        if value is not None and group in names:
-            return names[group]
+        base = group.rsplit("_", 1)[0]
+        if value is not None and base in names:
+            return names[base]
     return next(iter(names.values()))
 
 
@@ -320,7 +399,7 @@ class VoiceRules:
                 start, end = m.span()
                 if end == start:
                     continue
-                label = names.get(m.lastgroup or "") or _group_label(m, names)
+                label = names.get((m.lastgroup or "").rsplit("_", 1)[0]) or _group_label(m, names)
                 if kind == "theme":
                     # A theme needs one match only; negation does not apply to themes.
                     if label in found_themes:
@@ -334,8 +413,9 @@ class VoiceRules:
             words = [t.lower_ for t in mdoc]
             already = {(h.label, h.start_char) for h in hits if h.kind == "sg"}
             hits.extend(self._loose_hits(mdoc, words, text, lowered, already))
-        doc._.rule_hits = hits
-        doc._.past_markers = [m for m in self._past if m in lowered]
+        underscore = doc._  # each doc._ access builds a new accessor object
+        underscore.rule_hits = hits
+        underscore.past_markers = [m for m in self._past if m in lowered]
         return doc
 
     def _loose_hits(
@@ -382,7 +462,7 @@ class VoiceRules:
     # -- serialisation: the lexicon travels with the model, so a model is self-contained --
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Write the lexicon snapshot this component was built from."""
-        path = ensure_path(path)
+        path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         data = self.lexicon.to_dict() if self.lexicon else {}
         (path / "lexicon.json").write_text(
@@ -391,7 +471,7 @@ class VoiceRules:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> VoiceRules:
         """Read the lexicon snapshot; matchers are built on first use."""
-        path = ensure_path(path)
+        path = Path(path)
         data: dict[str, Any] = json.loads((path / "lexicon.json").read_text(encoding="utf-8"))
         self.set_lexicon(lexicon_from_dict(data))
         return self

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -202,7 +202,7 @@ class Tagger:
 
     @staticmethod
     def _stopwords(model: LanguageModel) -> tuple[str, ...]:
-        rules = model.nlp.get_pipe("voice_rules")
+        rules = cast(Any, model.nlp.get_pipe("voice_rules"))
         return rules.lexicon.stopwords if rules.lexicon else ()
 
     @property

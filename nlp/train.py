@@ -16,8 +16,9 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.training import Example
@@ -180,7 +181,9 @@ def out_of_fold_sg_probabilities(
         if not held or not any(r["safeguarding"] for r in kept):
             continue
         nlp = spacy.blank("xx")
-        sg = nlp.add_pipe("textcat_multilabel", name=SG_PIPE, config={"model": _sg_bow(lang)})
+        sg = cast(
+            Any, nlp.add_pipe("textcat_multilabel", name=SG_PIPE, config={"model": _sg_bow(lang)})
+        )
         sg.add_label(SG_LABEL)
         fix_random_seed(seed + fold)
         examples = [
@@ -190,7 +193,7 @@ def out_of_fold_sg_probabilities(
             for r in kept
         ]
         nlp.config["initialize"]["components"] = {SG_PIPE: {"labels": [SG_LABEL]}}
-        optimizer = nlp.initialize(lambda examples=examples: examples)
+        optimizer = nlp.initialize(partial(list, examples))
         rng = random.Random(seed + fold)
         for _ in range(epochs):
             rng.shuffle(examples)
