@@ -111,24 +111,34 @@ def _add_keys(frames: dict[str, pd.DataFrame]) -> None:
         frame["child_key"] = child_keys(frame["CHILD"], known)
 
 
-def _incoming_keys(tables: Sequence[pd.DataFrame | None]) -> list[str]:
-    """Every child_key in this run's tables: the only children whose stored rows matter."""
+def _incoming_keys(
+    tables: Sequence[pd.DataFrame | None], episodes: pd.DataFrame | None
+) -> tuple[list[str], list[str | None]]:
+    """Every child_key in this run's tables (the only children whose stored rows matter), with
+    each child's earliest incoming DECOM (ISO text, None when the run has no episode for them)."""
     keys: set[str] = set()
     for frame in tables:
         if frame is not None:
             keys.update(frame["child_key"].dropna().astype(object).unique())
-    return sorted(keys)
+    earliest: dict[str, str] = {}
+    if episodes is not None:
+        dated = episodes.loc[episodes["child_key"].notna() & episodes["decom"].notna(), ["child_key", "decom"]]
+        first = dated.groupby(dated["child_key"].astype(object), sort=False)["decom"].min()
+        earliest = dict(zip(first.index, store.iso_dates(first), strict=True))
+    ordered = sorted(keys)
+    return ordered, [earliest.get(key) for key in ordered]
 
 
-def _stored(conn: sa.Connection, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
+def _stored(conn: sa.Connection, keys: Sequence[str], since: Sequence[str | None]) -> dict[str, pd.DataFrame]:
     """What the tables hold for this run's children that validation and replacing need.
 
     Only children in the incoming files (``keys``) can be replaced, sequence-checked or
     looked up, so the stored rows are read through a join with a temporary table of those
-    keys: re-importing one year reads that year's children, not the whole history.
+    keys; of their episodes, only those that can touch this run's (``store.episodes_since``):
+    re-importing one year reads that year's children around that year, not the whole history.
     """
     days = store.days_sql
-    joined = store.load_keys(conn, keys)
+    joined = store.load_keys(conn, keys, since)
     children = store.read_frame(
         conn,
         f"SELECT c.child_key, {days(conn, 'c.dob')} FROM placement_children c {joined('c')}",  # noqa: S608
@@ -138,7 +148,7 @@ def _stored(conn: sa.Connection, keys: Sequence[str]) -> dict[str, pd.DataFrame]
     episodes = store.read_frame(
         conn,
         f"SELECT e.id, e.child_key, {days(conn, 'e.decom')}, {days(conn, 'e.dec')}"  # noqa: S608
-        f" FROM placement_episodes e {joined('e')}",
+        f" FROM placement_episodes e {joined('e')} AND {store.episodes_since('e')}",
         ["id", "child_key", "decom", "dec"],
     )
     episodes["decom"] = store.days_to_dates(episodes["decom"])
@@ -186,7 +196,7 @@ def run_import(
         validate.check_uasc(uasc, issues)
 
     with db.engine.connect() as conn:
-        stored = _stored(conn, _incoming_keys([header, episodes, oc3, uasc]))
+        stored = _stored(conn, *_incoming_keys([header, episodes, oc3, uasc], episodes))
     _cross_checks(header, episodes, oc3, uasc, stored, issues)
 
     tables = {HEADER: header, EPISODES: episodes, OC3: oc3, UASC: uasc}

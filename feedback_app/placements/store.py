@@ -77,17 +77,36 @@ def insert_rows(conn: sa.Connection, table: str, columns: Sequence[str], arrays:
 KEYS_TABLE = "placement_wanted_keys"
 
 
-def load_keys(conn: sa.Connection, keys: Sequence[str]) -> Callable[[str], str]:
+def load_keys(conn: sa.Connection, keys: Sequence[str], since: Sequence[str | None] | None = None) -> Callable[[str], str]:
     """Put ``keys`` in a temporary table of this connection, for reads limited to those children.
 
     Returns a function giving the JOIN clause for a table alias. A join uses the tables' child_key
     indexes, where an IN list of tens of thousands of keys would need chunking on SQLite.
+    ``since`` (ISO dates or None, one per key) is stored beside each key for ``episodes_since``.
     """
-    column_type = "varchar(64)" if is_postgres(conn) else "TEXT"
-    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {KEYS_TABLE} (child_key {column_type} PRIMARY KEY)")
+    date_type = "date" if is_postgres(conn) else "TEXT"
+    key_type = "varchar(64)" if is_postgres(conn) else "TEXT"
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {KEYS_TABLE} (child_key {key_type} PRIMARY KEY, since {date_type})"
+    )
     conn.exec_driver_sql(f"DELETE FROM {KEYS_TABLE}")  # noqa: S608 - our own table
-    insert_rows(conn, KEYS_TABLE, ["child_key"], [np.asarray(list(keys), dtype=object)])
+    key_values = np.asarray(list(keys), dtype=object)
+    since_values = np.asarray(list(since), dtype=object) if since is not None else np.full(len(key_values), None)
+    insert_rows(conn, KEYS_TABLE, ["child_key", "since"], [key_values, since_values])
     return lambda alias: f"JOIN {KEYS_TABLE} wanted ON wanted.child_key = {alias}.child_key"
+
+
+def episodes_since(alias: str) -> str:
+    """SQL condition: the episode can touch a run's episodes of its child (after ``load_keys``).
+
+    An episode that ended before the child's earliest incoming DECOM can neither overlap nor be
+    replaced by them (stored episodes never overlap one another: every run is checked against
+    them), so re-importing one year does not read each child's whole history.
+    """
+    return (
+        f"(wanted.since IS NULL OR {alias}.dec IS NULL OR {alias}.dec >= wanted.since"
+        f" OR {alias}.decom >= wanted.since)"
+    )
 
 
 def delete_where_in(conn: sa.Connection, table: str, column: str, values: Sequence[Any]) -> None:
