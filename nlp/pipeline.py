@@ -1,8 +1,8 @@
 """Building, saving and loading the spaCy pipeline of one language.
 
 Pipeline order: [lemmatizer (lookup, where spacy-lookups-data has a table)] -> voice_rules
-(lexicon matchers) -> themes (textcat_multilabel, 18 theme labels) -> safeguarding_model
-(textcat_multilabel, one label) -> sentiment_model (textcat_multilabel, 4 labels, argmax).
+(lexicon matchers) -> themes (textcat_multilabel: 18 theme labels and 4 sentiment labels, the
+sentiment read as arg-max of the four) -> safeguarding_model (textcat_multilabel, one label).
 The lemmatizer's tables are not written into nlp/models/: they come from the installed
 spacy-lookups-data package at load time, which keeps the shipped model small.
 """
@@ -26,10 +26,9 @@ log = logging.getLogger(__name__)
 
 THEME_PIPE = "themes"
 SG_PIPE = "safeguarding_model"
-SENTIMENT_PIPE = "sentiment_model"
 SG_LABEL = "safeguarding"
 SENTIMENT_LABELS = tuple(f"sentiment_{s}" for s in SENTIMENTS)
-MODEL_PIPES = (THEME_PIPE, SG_PIPE, SENTIMENT_PIPE)
+MODEL_PIPES = (THEME_PIPE, SG_PIPE)
 
 
 def _bow(length: int) -> dict[str, Any]:
@@ -76,8 +75,11 @@ def build_pipeline(
             Any,
             nlp.add_pipe("textcat_multilabel", name=THEME_PIPE, config={"model": _bow(bow_length)}),
         )
-        for theme in THEMES:
-            themes.add_label(theme)
+        # Sentiment shares the themes classifier: a bag-of-words layer has no shared hidden
+        # state, so four more output labels are the same model as a separate component, and
+        # one feature extraction per doc instead of two.
+        for label in (*THEMES, *SENTIMENT_LABELS):
+            themes.add_label(label)
         sg = cast(
             Any,
             nlp.add_pipe(
@@ -87,16 +89,6 @@ def build_pipeline(
             ),
         )
         sg.add_label(SG_LABEL)
-        sentiment = cast(
-            Any,
-            nlp.add_pipe(
-                "textcat_multilabel",
-                name=SENTIMENT_PIPE,
-                config={"model": _bow(max(bow_length // 2, 2**12))},
-            ),
-        )
-        for label in SENTIMENT_LABELS:
-            sentiment.add_label(label)
     return nlp
 
 

@@ -96,9 +96,12 @@ class LanguageModel:
 
     has_model: bool = False
 
+    theme_params: list[tuple[str, float, float]] = field(default_factory=list)
+
     def __post_init__(self) -> None:
         # Computed once: pipe_names builds a new list on every access.
         self.has_model = THEME_PIPE in self.nlp.pipe_names
+        self.theme_params = theme_params(self.settings, self.has_model)
 
 
 def rule_labels(hits: Sequence[RuleHit], kind: str) -> dict[str, RuleHit]:
@@ -110,17 +113,32 @@ def rule_labels(hits: Sequence[RuleHit], kind: str) -> dict[str, RuleHit]:
     return found
 
 
-def theme_scores(doc: Doc, settings: dict[str, Any], has_model: bool) -> dict[str, float]:
+def theme_params(settings: dict[str, Any], has_model: bool) -> list[tuple[str, float, float]]:
+    """(theme, alpha, threshold) for every theme under a language's settings."""
+    default = (float(settings.get("theme_alpha", 1.0)), float(settings.get("theme_threshold", 0.5)))
+    per_label = settings.get("theme_per_label") or {}
+    if not has_model:
+        return [(theme, 1.0, 0.5) for theme in THEMES]
+    params = []
+    for theme in THEMES:
+        alpha, threshold = per_label.get(theme, default)
+        params.append((theme, float(alpha), float(threshold)))
+    return params
+
+
+def theme_scores(
+    doc: Doc,
+    settings: dict[str, Any],
+    has_model: bool,
+    params: list[tuple[str, float, float]] | None = None,
+) -> dict[str, float]:
     """Per theme: alpha * rule (0/1) + (1 - alpha) * model probability, rescaled so that the
     theme's own threshold maps to 0.5 (scores read the same whatever blend dev chose)."""
     rules = {h.label for h in (doc._.rule_hits or []) if h.kind == "theme"}
-    cats = doc.cats
-    default = (float(settings.get("theme_alpha", 1.0)), float(settings.get("theme_threshold", 0.5)))
-    per_label = settings.get("theme_per_label") or {}
+    cats = doc.cats if has_model else {}
     scores = {}
-    for theme in THEMES:
-        alpha, threshold = per_label.get(theme, default) if has_model else (1.0, 0.5)
-        raw = alpha * (theme in rules) + (1 - alpha) * (cats.get(theme, 0.0) if has_model else 0.0)
+    for theme, alpha, threshold in params or theme_params(settings, has_model):
+        raw = alpha * (theme in rules) + (1 - alpha) * cats.get(theme, 0.0)
         scores[theme] = _calibrate(raw, threshold)
     return scores
 
@@ -288,7 +306,7 @@ class Tagger:
     def _result(self, model: LanguageModel, doc: Doc, detected: bool) -> TagResult:
         settings = model.settings
         has_model = model.has_model
-        scores = theme_scores(doc, settings, has_model)
+        scores = theme_scores(doc, settings, has_model, model.theme_params)
         themes = [t for t in THEMES if scores[t] >= 0.5]
         sg_prob = float(doc.cats.get(SG_LABEL, 0.0)) if has_model else None
         decision = safeguarding.decide(

@@ -30,7 +30,6 @@ from nlp.lexicon import Lexicon, lexicon_languages, load_rule_lexicon
 from nlp.metrics import macro_f1
 from nlp.pipeline import (
     SENTIMENT_LABELS,
-    SENTIMENT_PIPE,
     SG_LABEL,
     SG_PIPE,
     THEME_PIPE,
@@ -96,9 +95,8 @@ def train_models(nlp: Language, records: Sequence[dict[str, Any]], seed: int, ep
     # Give each classifier its own labels; otherwise initialize() would infer every label in
     # the examples' cats for each of them and the last one would overwrite the others' scores.
     nlp.config["initialize"]["components"] = {
-        THEME_PIPE: {"labels": list(THEMES)},
+        THEME_PIPE: {"labels": [*THEMES, *SENTIMENT_LABELS]},
         SG_PIPE: {"labels": [SG_LABEL]},
-        SENTIMENT_PIPE: {"labels": list(SENTIMENT_LABELS)},
     }
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
