@@ -81,6 +81,9 @@ class DevelopmentConfig(BaseConfig):
     """`make run`: an embedded SQLite database in instance/."""
 
     ENV_NAME = "development"
+    # The demo's accounts (feedback_app/staff/demo.py); e-mails go to the console, not a server.
+    SAFEGUARDING_LEAD_EMAIL = "safeguarding.lead@demo.invalid"
+    SAFEGUARDING_DEPUTY_EMAIL = "admin@demo.invalid"
 
 
 class TestingConfig(BaseConfig):

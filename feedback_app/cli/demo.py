@@ -10,12 +10,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from feedback_app.actions.demo import load_demo_actions
 from feedback_app.extensions import db
 from feedback_app.models import Answer, Comment, Response
 from feedback_app.models.responses import SUBMITTED
+from feedback_app.placements.demo import load_demo_placements
+from feedback_app.staff.demo import load_demo_staff
 from feedback_app.survey_flow.codes import new_draft_token, new_reference
 from feedback_app.surveys.definitions_loader import PREFER_NOT
 from feedback_app.surveys.registry import (
@@ -38,6 +42,8 @@ DEMO_COMMENTS: dict[str, list[str]] = {
         "I would like to go to more clubs like swimming",
         "money is really tight since I moved into my flat",
         "nobody told me why I came into care",
+        # One invented disclosure, so the demo's safeguarding queue shows how an alert looks.
+        "the older lads at the house take my dinner money and say theyll hurt me if i tell anyone",
     ],
     "ar": [
         "أريد أن أرى أخي أكثر",
@@ -120,7 +126,18 @@ def demo_command(per_survey: int, seed: int, force: bool) -> None:
     if existing and not force:
         click.echo(f"The database already has {existing} responses; demo data not loaded (use --force).")
         return
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("The demo data set is for development and training only.")
     rng = random.Random(seed)
     click.echo(f"Created {load_demo_responses(rng, per_survey)} demo responses")
-    for loader in DEMO_LOADERS:
+    for loader in (load_demo_placements, load_demo_tags, load_demo_staff, load_demo_actions, *DEMO_LOADERS):
         click.echo(loader(rng))
+
+
+def load_demo_tags(rng: random.Random) -> str:
+    """Tag every demo comment with the shipped model, raising alerts as for real comments."""
+    from feedback_app.tagging.service import queue_comments, tag_comment_ids
+
+    ids = queue_comments(db.session.scalars(select(Comment.id).order_by(Comment.id)))
+    tagged, failed = tag_comment_ids(ids)
+    return f"Tagged {tagged} demo comments ({failed} failed)"
