@@ -114,9 +114,27 @@ def group_label(key: str) -> str:
     return str(label) if label is not None else key[:1].upper() + key[1:]
 
 
+def data_label(text: str) -> str:
+    """Wording that lives in data (promise and theme labels): its catalogue translation, if any.
+
+    A label an admin has edited has no translation yet and is shown as written.
+    """
+    return gettext(text)
+
+
 def theme_label(theme_id: str) -> str:
-    """A theme's name for the Board (the taxonomy id read as words)."""
-    return theme_id.replace("_", " ").capitalize()
+    """A theme's label from the taxonomy, in the page language (the id read as words if unknown)."""
+    label = _theme_labels().get(theme_id)
+    return data_label(label) if label else theme_id.replace("_", " ").capitalize()
+
+
+def _theme_labels() -> dict[str, str]:
+    from sqlalchemy import select
+
+    from feedback_app.extensions import db
+    from feedback_app.models import Theme
+
+    return dict(db.session.execute(select(Theme.id, Theme.label)).tuples().all())
 
 
 def language_name(code: str) -> str:
@@ -203,7 +221,7 @@ def page_context(card: dict[str, Any]) -> dict[str, Any]:
         promise_charts[promise["id"]] = {
             "trend": charts.trend_chart(
                 f"chart-{promise['id']}",
-                gettext("%(promise)s: share saying the promise is kept, by quarter", promise=promise["label"]),
+                gettext("%(promise)s: share saying the promise is kept, by quarter", promise=data_label(promise["label"])),
                 summaries[promise["id"]],
                 promise["by_quarter"], (promise["curve"] or {}).get("forecast"), promise["better_off"]["target"],
                 chart_labels, percent,

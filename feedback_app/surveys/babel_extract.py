@@ -48,3 +48,14 @@ def extract_survey_yaml(
     slug = data.get("slug", "?") if isinstance(data, dict) else "?"
     for message, where in _walk(data, ""):
         yield 0, None, message, [f"survey {slug}, {where}"]
+
+
+def extract_taxonomy_yaml(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """Yield the promise and theme labels of taxonomy.yaml, so the Board reads them in its language."""
+    data = yaml.safe_load(fileobj.read().decode("utf-8"))
+    for kind in ("promises", "themes"):
+        for item in data.get(kind, []) if isinstance(data, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("label"), str):
+                yield 0, None, item["label"], [f"taxonomy {kind[:-1]} {item.get('id')}"]
