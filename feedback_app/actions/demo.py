@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from feedback_app.extensions import db
 from feedback_app.models.actions import Action, ActionText
 
-DEMO_ACTIONS = [
+DEMO_ACTIONS: list[dict[str, Any]] = [
     {
         "title": "Suitcases for every move", "owner": "Fostering team", "status": "done", "promise_ids": ["P8"], "theme_ids": ["belongings"],
         "texts": {

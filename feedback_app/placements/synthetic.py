@@ -80,9 +80,11 @@ def generate(
         "PLACE_PROVIDER": provider, "DEC": _dmy(dec), "REC": rec, "REASON_PLACE_CHANGE": reason,
         "HOME_POST": home, "PL_POST": placed, "URN": "",
     })[keep]
-    years = pd.Series(decom[keep]).dt.year.where(pd.Series(decom[keep]).dt.month > 3, pd.Series(decom[keep]).dt.year - 1)
-    for year in sorted(years.unique()):
-        part = episodes.loc[(years == year).to_numpy()]
+    started = pd.Series(decom[keep])
+    # The 903 collection year runs April to March: January-March belongs to the year before.
+    collection_year: pd.Series = started.dt.year.where(started.dt.month > 3, started.dt.year - 1)
+    for year in sorted(collection_year.unique()):
+        part = episodes.loc[(collection_year == year).to_numpy()]
         part.to_csv(folder / f"episodes_{year}-{str(year + 1)[2:]}.csv", index=False)
     leavers = rng.choice(children, children // 10, replace=False)
     leaver_dob = (LAST_DAY - rng.integers(17 * 365 + 1, 21 * 365, len(leavers)).astype("timedelta64[D]"))

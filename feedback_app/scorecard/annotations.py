@@ -42,12 +42,12 @@ def load_annotations(conn: sa.Connection, quarters: list[str]) -> Annotations:
         for row in conn.execute(sa.select(ScorecardTarget.promise_id, ScorecardTarget.target, ScorecardTarget.amber_margin)):
             result.targets[row.promise_id] = (float(row.target), float(row.amber_margin))
     if inspector.has_table(StoryNote.__tablename__) and quarters:
-        rows = conn.execute(
+        notes = conn.execute(
             sa.select(StoryNote.promise_id, StoryNote.quarter, StoryNote.text, StoryNote.updated_at)
             .where(StoryNote.quarter.in_(quarters)).order_by(StoryNote.quarter, StoryNote.id)
         )
-        for row in rows:
-            result.notes.setdefault(row.promise_id, []).append({"quarter": row.quarter, "text": row.text})
+        for note in notes:
+            result.notes.setdefault(note.promise_id, []).append({"quarter": note.quarter, "text": note.text})
     if inspector.has_table(ApprovedQuote.__tablename__):
         from feedback_app.models import Comment
 

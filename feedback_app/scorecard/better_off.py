@@ -47,7 +47,7 @@ class AtomTable:
         count_unsafe = disclosure.unsafe_count(answered, limit)
         share_unsafe = disclosure.unsafe_share(kept, answered, limit)
         axes = tuple(a for a in range(kept.ndim) if a not in keep_axes)
-        return (kept.sum(axis=axes), answered.sum(axis=axes), count_unsafe.any(axis=axes), share_unsafe.any(axis=axes))
+        return (kept.sum(axis=axes), answered.sum(axis=axes), np.asarray(count_unsafe.any(axis=axes)), np.asarray(share_unsafe.any(axis=axes)))
 
 
 @dataclass
@@ -136,8 +136,8 @@ def promise_tables(atoms: PromiseAtoms, survey_mask: np.ndarray, limit: int) -> 
     q_kept, q_answered, q_count_hidden, q_share_hidden = atoms.overall.summed(survey_mask, limit, keep_axes=(0, 1))
     l_kept, l_answered, l_count_hidden, l_share_hidden = atoms.linked.summed(survey_mask, limit, keep_axes=(0, 3))
     # The whole linked/not linked split goes together: its two rows add up to the headline.
-    split_count_hidden = l_count_hidden.any(axis=1)
-    split_share_hidden = l_share_hidden.any(axis=1) | split_count_hidden
+    split_count_hidden = np.asarray(l_count_hidden.any(axis=1))
+    split_share_hidden = np.asarray(l_share_hidden.any(axis=1)) | split_count_hidden
     dimension_sums = {
         name: (labels, table.summed(survey_mask, limit, keep_axes=(0, 3)))
         for name, (table, labels) in atoms.dimensions.items()

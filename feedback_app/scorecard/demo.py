@@ -25,7 +25,7 @@ def load_demo_scorecard(rng: random.Random) -> str:
     from feedback_app.models.scorecard import SCORECARD_TABLES, ScorecardTarget, StoryNote
     from feedback_app.scorecard.periods import quarter_label
 
-    db.metadata.create_all(db.engine, tables=SCORECARD_TABLES)
+    db.metadata.create_all(db.engine, tables=SCORECARD_TABLES)  # type: ignore[arg-type]
     quarter = quarter_label(datetime.now(UTC).date())
     for promise_id, target in DEMO_TARGETS.items():
         if db.session.get(ScorecardTarget, promise_id) is None:

@@ -50,7 +50,7 @@ def start_session(user: StaffUser) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(StaffSession(token_hash=token_hash(token), user_id=user.id, second_factor_done=False))
     db.session.commit()
-    user.session_token = token
+    user.session_token = token  # type: ignore[assignment]
     return token
 
 
@@ -106,7 +106,7 @@ def load_session(token: str) -> StaffUser | None:
     if seen is None or now - seen > _TOUCH_EVERY:
         row.last_seen_at = now
         db.session.commit()
-    user.session_token = token
+    user.session_token = token  # type: ignore[assignment]
     g.staff_session = row
     g.staff_user = user
     return user

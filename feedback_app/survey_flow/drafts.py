@@ -7,10 +7,10 @@ directly and every step commits or rolls back as a whole (requirement 24).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from feedback_app.extensions import db
@@ -98,11 +98,12 @@ def _save_statements() -> dict[str, Any]:
     built = _SAVE_STATEMENTS.get(dialect)
     if built is not None:
         return built
+    dialect_insert: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    answers, comments, responses = Answer.__table__, Comment.__table__, Response.__table__
+    answers, comments, responses = (cast(Table, m.__table__) for m in (Answer, Comment, Response))
     upsert_answer = dialect_insert(answers)
     upsert_answer = upsert_answer.on_conflict_do_update(
         index_elements=["response_id", "question_id"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -71,7 +73,7 @@ def review(comment_id: int, errors: list[str] | None = None) -> Page:
     db.session.commit()
     nxt = _next_after(comment_id, filters)
     skip_url = (
-        url_for("triage.review", comment_id=nxt, **filters.as_args()) if nxt else url_for("triage.queue", **filters.as_args())
+        url_for("triage.review", comment_id=nxt, **cast(dict[str, Any], filters.as_args())) if nxt else url_for("triage.queue", **cast(dict[str, Any], filters.as_args()))
     )
     return render_template(
         "triage/review.html", comment=comment, tags=tags, previous=previous,
@@ -123,5 +125,5 @@ def save_review(comment_id: int) -> Page:
                     response_id=comment.response_id)
     nxt = _next_after(comment_id, filters)
     if nxt is None:
-        return redirect(url_for("triage.queue", done=1, **filters.as_args()))
-    return redirect(url_for("triage.review", comment_id=nxt, **filters.as_args()))
+        return redirect(url_for("triage.queue", done=1, **cast(dict[str, Any], filters.as_args())))
+    return redirect(url_for("triage.review", comment_id=nxt, **cast(dict[str, Any], filters.as_args())))
