@@ -7,7 +7,6 @@ stored here, so ending the row ends the session even if the cookie is replayed.
 
 from __future__ import annotations
 
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
