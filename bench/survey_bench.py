@@ -93,6 +93,8 @@ def bench_database(label: str, db_url: str, args: argparse.Namespace) -> None:
             except OSError:
                 time.sleep(0.1)
         wrk_env = dict(env, BENCH_SLUG=args.slug, BENCH_VERSION=version, BENCH_ANSWERS=answers)
+        # Warm-up, not measured: workers compile templates and load the tagger on their first submit.
+        run_wrk(base, "journey.lua", args.warmup, args.connections, wrk_env)
         journeys = run_wrk(base, "journey.lua", args.seconds, args.connections, wrk_env)
         saves = run_wrk(base, "journey.lua", args.seconds, args.connections, dict(wrk_env, BENCH_ONLY_SAVES="1"))
         ceiling = run_wrk(base + "/healthz", "trivial.lua", args.seconds, args.connections, env)
@@ -116,7 +118,8 @@ def bench_database(label: str, db_url: str, args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
