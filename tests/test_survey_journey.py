@@ -6,6 +6,7 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from feedback_app.extensions import db
@@ -245,3 +246,14 @@ def test_change_link_returns_to_check_page(client: FlaskClient, app: Flask) -> N
         answer = db.session.scalar(select(Answer).filter_by(question_id=first.id))
         assert answer.values == [first.options[-1].value]
         assert db.session.scalar(select(func.count()).select_from(Answer).filter_by(question_id=first.id)) == 1
+
+
+def test_easy_read_wording_and_larger_text_until_turned_off(client: FlaskClient, app: Flask) -> None:
+    survey = _survey(app, "young-people")
+    question = survey.questions[0]
+    url = _start(client, survey.slug)
+    easy = text_of(client.get(url + "?easy=1"))
+    assert str(escape(question.easy_read["text"])) in easy and 'class="easy-read' in easy
+    assert str(escape(question.easy_read["text"])) in text_of(client.get(url))  # remembered
+    usual = text_of(client.get(url + "?easy=0"))
+    assert str(escape(question.text)) in usual and 'class="easy-read' not in usual

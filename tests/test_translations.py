@@ -119,3 +119,14 @@ def test_pages_are_in_the_chosen_language_and_remembered(client: FlaskClient, ap
 def test_right_to_left_direction_comes_from_cldr() -> None:
     assert [locale_direction(c) for c in ("ar", "ur", "fa", "ckb", "ps")] == ["rtl"] * 5
     assert [locale_direction(c) for c in ("en", "pl", "ro", "ti", "sq")] == ["ltr"] * 5
+
+
+def test_admins_see_each_catalogues_translation_status(app: Flask) -> None:
+    from tests.staff.support import FreshContextClient, make_user, sign_in
+
+    client = FreshContextClient(app, app.response_class, use_cookies=True)
+    with app.app_context():
+        sign_in(client, make_user("admin"))
+    page = client.get("/staff/languages").get_data(as_text=True)
+    assert page.count("needs review by a qualified translator") == len(_supported(app))
+    assert 'lang="ti">ትግርኛ' in page

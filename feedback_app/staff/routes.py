@@ -222,6 +222,18 @@ def users() -> Page:
     return render_template("staff/users.html", people=people, role_labels=ROLE_LABELS)
 
 
+@bp.get("/staff/languages")
+@roles_required("admin")
+def languages() -> Page:
+    """Each catalogue's translation status (how it was translated, whether a translator reviewed it)."""
+    from feedback_app.i18n import locale_native_name
+    from feedback_app.translation_status import all_statuses
+
+    supported = set(current_app.config["SUPPORTED_LOCALES"])
+    statuses = [s for s in all_statuses() if s.locale in supported]
+    return render_template("staff/languages.html", statuses=statuses, native_name=locale_native_name)
+
+
 def _user_or_404(user_id: int) -> StaffUser:
     user = db.session.get(StaffUser, user_id)
     if user is None:

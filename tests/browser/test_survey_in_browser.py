@@ -115,6 +115,7 @@ def test_survey_works_with_javascript_turned_off(browser: Browser, app: Flask, l
     survey = next(s for s in _surveys(app) if s.slug == "children-8-11")
     page.goto(f"{live_server}/surveys/{survey.slug}")
     page.locator("button.button--start").click()
+    assert page.locator("button.listen").first.is_hidden()  # read-aloud needs JavaScript: no dead buttons
     _finish_by_mouse(page, survey, None, [])
     context.close()
 
@@ -160,8 +161,33 @@ def test_right_to_left_mirrors_the_scale_and_the_back_arrow(app: Flask, live_ser
         first = page.locator('label[for="answer-1"]').bounding_box()
         last = page.locator('label[for="answer-5"]').bounding_box()
         back = page.locator(".back-link").bounding_box()
+        bar, track = page.locator(".progress__bar").bounding_box(), page.locator(".progress").bounding_box()
+        # The filled part of the progress bar starts at the reading edge: left in English, right in Arabic.
+        starts_right = abs((bar["x"] + bar["width"]) - (track["x"] + track["width"])) < 3
+        assert starts_right == (lang == "ar"), (lang, bar, track)
         positions[lang] = (first["x"], last["x"], back["x"])
         page.context.clear_cookies()
     assert positions["en"][0] < positions["en"][1]  # very unhappy on the left in English
     assert positions["ar"][0] > positions["ar"][1]  # and on the right in Arabic
     assert positions["ar"][2] > positions["en"][2]  # the back link sits at the right-hand edge
+
+
+@pytest.mark.browser
+def test_listen_reads_aloud_or_says_there_is_no_voice(app: Flask, live_server: str, page: Page) -> None:
+    survey = next(s for s in _surveys(app) if s.slug == "little-voices")
+    page.goto(f"{live_server}/surveys/little-voices?lang=en")
+    page.locator("button.button--start").click()
+    listen = page.locator('button[data-listen="question-text"]')
+    assert listen.is_visible()
+    # Its accessible name says what it will read.
+    assert survey.questions[0].text in listen.inner_text() or survey.questions[0].text in (listen.text_content() or "")
+    # Every answer has its own Listen control too.
+    assert page.locator("button.listen--small").count() == len(survey.questions[0].options) + 1
+    voices = page.evaluate("speechSynthesis.getVoices().length")
+    listen.click()
+    if voices == 0:
+        message = page.locator("#voice-message")
+        assert message.is_visible() and message.get_attribute("role") == "status"
+        assert "no voice for this language" in message.inner_text()
+    else:
+        assert page.evaluate("speechSynthesis.speaking || speechSynthesis.pending")
