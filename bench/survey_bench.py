@@ -80,8 +80,8 @@ def bench_database(label: str, db_url: str, args: argparse.Namespace) -> None:
     workers = str(args.workers)
     log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", workers, "-k", "gthread", "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "--error-logfile", "-", "feedback_app:create_app()"],
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", workers, "--threads", str(args.threads),
+         "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--error-logfile", "-", "feedback_app:create_app()"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file,
     )
     base = f"http://127.0.0.1:{port}"
