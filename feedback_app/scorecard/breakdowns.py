@@ -63,17 +63,22 @@ def response_groupings(child_keys: pd.Series, features: pd.DataFrame) -> dict[st
     keys = child_keys.astype(object)
     linked = keys.notna().to_numpy()
     position = pd.Index(groups.index).get_indexer(keys.where(linked, None)) if len(groups) else np.full(len(keys), -1)
+    found = position >= 0
     result: dict[str, Grouping] = {}
     for dimension in DIMENSIONS:
         column = groups[dimension].to_numpy(dtype=object) if len(groups) else np.array([], dtype=object)
-        label_of_response = np.full(len(keys), NOT_KNOWN, dtype=object)
-        found = position >= 0
-        label_of_response[found] = column[position[found]]
-        present = set(pd.unique(label_of_response[linked])) if linked.any() else set()
+        # Work per child, then per response by position: a million responses never hash a label.
+        child_code, labels = pd.factorize(column, use_na_sentinel=False)
+        response_code = np.full(len(keys), -1, dtype=np.int64)  # -1: linked but not in the features
+        response_code[found] = child_code[position[found]]
+        seen = np.unique(response_code[linked])
+        present = {labels[c] for c in seen if c >= 0} | ({NOT_KNOWN} if (seen < 0).any() else set())
         order = [g for g in GROUP_ORDER[dimension] if g in present]
         order += sorted(g for g in present if g not in order and g not in (NOT_KNOWN, NOT_LOOKED_AFTER))
         order += [g for g in (NOT_LOOKED_AFTER, NOT_KNOWN) if g in present]
-        codes = pd.Index(order).get_indexer(label_of_response).astype(np.int64)
+        in_order = pd.Index(order, dtype=object)
+        code_of_label = np.append(in_order.get_indexer(pd.Index(labels, dtype=object)), in_order.get_indexer([NOT_KNOWN]))
+        codes = code_of_label[response_code].astype(np.int64)  # -1 reads the appended "not known" code
         codes[~linked] = -1
         result[dimension] = Grouping(codes=codes, labels=order)
     return result

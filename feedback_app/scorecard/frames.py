@@ -6,6 +6,8 @@ this package take a ``ScorecardData`` so that the benchmark (and tests) can buil
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -80,11 +82,12 @@ def _table_columns(conn: sa.Connection, table: str) -> set[str]:
 
 
 class _Driver:
-    """Plain SQL through the DBAPI cursor of a SQLAlchemy connection.
+    """Plain SQL through the DBAPI connection under a SQLAlchemy connection.
 
     The scorecard reads a million responses and nine million answers at national scale: building
     a SQLAlchemy Row per answer, and then a DataFrame from Rows, cost minutes and gigabytes. Here
-    rows come from the driver in chunks and go straight into NumPy arrays.
+    PostgreSQL sends each result as CSV through COPY, parsed by pandas' C reader; SQLite's rows come
+    in chunks of plain tuples.
     """
 
     CHUNK = 250_000
@@ -100,37 +103,82 @@ class _Driver:
         # SQLAlchemy stores SQLite datetimes as UTC text in this form, so text order is time order.
         return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    def columns(self, sql: str, params: dict[str, Any], kinds: list[str]) -> list[np.ndarray]:
-        """Run ``sql`` (``:name`` parameters) and return one array per column.
-
-        kinds: "int" (no NULLs), "bool", or "object".
-        """
+    def utc_text(self, column: str) -> str:
+        """SQL for a DateTime(timezone=True) column as UTC text, the form SQLite stores."""
         if self.postgres:
-            sql = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
-        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        return column
+
+    def _cursor(self) -> Any:
+        return self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+    def _copy_csv(self, sql: str, params: dict[str, Any], names: list[str], dtypes: dict[str, Any]) -> pd.DataFrame:
+        """PostgreSQL: the result as CSV through COPY, parsed by pandas (empty text: NULL)."""
+        buffer = io.BytesIO()
+        with self._cursor() as cursor, cursor.copy(f"COPY ({_pyformat(sql)}) TO STDOUT (FORMAT csv)", params) as copy:
+            for block in copy:
+                buffer.write(block)
+        if not buffer.tell():
+            return pd.DataFrame(columns=names)
+        buffer.seek(0)
+        return pd.read_csv(buffer, header=None, names=names, dtype=dtypes, keep_default_na=False,
+                           na_values={n: [""] for n in names})
+
+    def frame(self, sql: str, params: dict[str, Any], kinds: dict[str, str]) -> pd.DataFrame:
+        """Run ``sql`` (``:name`` parameters); one column per entry of ``kinds``, in order.
+
+        kinds: "int" (never NULL), "text" (None for NULL), "category", "time" (UTC text to
+        datetime64 UTC), "json" (JSON text to Python lists; None for NULL).
+        """
+        names = list(kinds)
+        if self.postgres:
+            dtypes = {n: "int64" if k == "int" else "category" if k == "category" else object for n, k in kinds.items()}
+            raw = self._copy_csv(sql, params, names, dtypes)
+        else:
+            cursor = self._cursor()
+            try:
+                cursor.execute(sql, params)
+                chunks = []
+                while rows := cursor.fetchmany(self.CHUNK):
+                    chunks.append(pd.DataFrame.from_records(rows, columns=names, coerce_float=False))
+            finally:
+                cursor.close()
+            raw = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=names)
+        result = pd.DataFrame(index=pd.RangeIndex(len(raw)))
+        for name, kind in kinds.items():
+            column = raw[name]
+            if kind == "int":
+                result[name] = column.to_numpy(dtype=np.int64)
+            elif kind == "category":
+                result[name] = column.astype("category")
+            elif kind == "time":
+                result[name] = _utc_times(column.to_numpy(dtype=object))
+            elif kind == "json":
+                result[name] = _json_lists(column.to_numpy(dtype=object))
+            else:
+                values = column.to_numpy(dtype=object, copy=True)
+                values[pd.isna(values)] = None
+                result[name] = values
+        return result
+
+    def integers(self, sql: str, params: dict[str, Any]) -> np.ndarray:
+        """A one-column integer result (never NULL) as an int64 array."""
+        if self.postgres:
+            return self._copy_csv(sql, params, ["value"], {"value": np.int64})["value"].to_numpy(dtype=np.int64)
+        cursor = self._cursor()
         try:
             cursor.execute(sql, params)
-            parts: list[list[np.ndarray]] = [[] for _ in kinds]
+            parts = []
             while rows := cursor.fetchmany(self.CHUNK):
-                for k, (kind, values) in enumerate(zip(kinds, zip(*rows, strict=True), strict=True)):
-                    parts[k].append(_array(values, kind))
+                parts.append(np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows)))
         finally:
             cursor.close()
-        return [np.concatenate(p) if p else _array((), kind) for p, kind in zip(parts, kinds, strict=True)]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _array(values: Any, kind: str) -> np.ndarray:
-    if kind == "int":
-        return np.fromiter(values, dtype=np.int64, count=len(values))
-    if kind == "bool":
-        return np.fromiter(values, dtype=bool, count=len(values))
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
-def _categorical(values: np.ndarray, categories: list[str] | None = None) -> pd.Categorical:
-    return pd.Categorical(values, categories=categories) if categories is not None else pd.Categorical(values)
+def _pyformat(sql: str) -> str:
+    # ``:name`` -> psycopg's ``%(name)s`` (the SQL here has no other colons or percent signs).
+    return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
 
 
 def _utc_times(values: np.ndarray) -> pd.Series:
@@ -175,49 +223,27 @@ def load_scorecard_data(period: Period, conn: sa.Connection | None = None, with_
     audience = {row.id: str((row.definition or {}).get("audience", "unknown")) for row in versions}
     surveys = {row.slug: audience[row.id] for row in versions}
 
-    response_id, quarter, version_id, slug, language, channel, child_key = driver.columns(
+    responses = driver.frame(
         f"SELECT r.id, {_quarter_sql('r', len(bounds))}, r.survey_version_id, r.survey_slug, r.language, r.channel, "  # noqa: S608 - fixed SQL, values bound
         f"r.child_key FROM responses r WHERE {_in_period_sql('r')}",
-        params, ["int", "int", "int", "object", "object", "object", "object"],
+        params, {"response_id": "int", "quarter": "int", "version_id": "int", "survey": "category",
+                 "language": "category", "channel": "category", "child_key": "text"},
     )
-    cohort = pd.Series(version_id).map(audience).fillna("unknown").to_numpy(dtype=object)
-    responses = pd.DataFrame({
-        "quarter": pd.Categorical.from_codes(quarter, categories=period.quarters),
-        "survey": _categorical(slug),
-        "cohort": _categorical(cohort),
-        "language": _categorical(language),
-        "channel": _categorical(channel),
-        "child_key": child_key,
-    }, index=pd.Index(response_id, name="response_id"))
+    responses["quarter"] = pd.Categorical.from_codes(responses["quarter"].to_numpy(), categories=period.quarters)
+    responses["cohort"] = responses["version_id"].map(audience).fillna("unknown").astype("category")
+    responses = responses.set_index("response_id")[["quarter", "survey", "cohort", "language", "channel", "child_key"]]
 
     promises = {row.id: row.label for row in conn.execute(
         sa.select(Promise.id, Promise.label).where(Promise.active.is_(True)).order_by(Promise.sort_order, Promise.id))}
-    answer_response, answer_promise, kept = driver.columns(
-        f"SELECT a.response_id, a.promise_id, a.kept FROM answers a JOIN responses r ON r.id = a.response_id "  # noqa: S608 - fixed SQL, values bound
-        f"WHERE {_in_period_sql('r')} AND a.promise_id IS NOT NULL AND a.kept IS NOT NULL",
-        params, ["int", "object", "bool"],
-    )
-    known = list(promises) + sorted(set(pd.unique(answer_promise)) - set(promises)) if len(answer_promise) else list(promises)
-    answers = pd.DataFrame({
-        "response_id": answer_response,
-        "promise_id": _categorical(answer_promise, known),
-        "kept": kept,
-    })
+    answers = _load_answers(driver, params, list(promises))
 
-    comment_id, comment_response, comment_promise, created_at, themes, sentiment = driver.columns(
-        f"SELECT c.id, c.response_id, c.promise_id, c.created_at, t.themes, t.sentiment FROM comments c "  # noqa: S608 - fixed SQL, values bound
-        f"JOIN responses r ON r.id = c.response_id LEFT OUTER JOIN comment_tags t ON t.comment_id = c.id "
+    comments = driver.frame(
+        f"SELECT c.id, c.response_id, c.promise_id, {driver.utc_text('c.created_at')}, t.themes, t.sentiment "  # noqa: S608 - fixed SQL, values bound
+        f"FROM comments c JOIN responses r ON r.id = c.response_id LEFT OUTER JOIN comment_tags t ON t.comment_id = c.id "
         f"WHERE {_in_period_sql('r')}",
-        params, ["int", "int", "object", "object", "object", "object"],
+        params, {"comment_id": "int", "response_id": "int", "promise_id": "text", "created_at": "time",
+                 "themes": "json", "sentiment": "text"},
     )
-    comments = pd.DataFrame({
-        "comment_id": comment_id,
-        "response_id": comment_response,
-        "promise_id": comment_promise,
-        "created_at": _utc_times(created_at),
-        "themes": _json_lists(themes),
-        "sentiment": sentiment,
-    })
     comments = _apply_reviews(conn, driver, comments, params)
 
     theme_promises = {row.id: list(row.promise_ids or []) for row in conn.execute(sa.select(Theme.id, Theme.promise_ids))}
@@ -233,10 +259,45 @@ def load_scorecard_data(period: Period, conn: sa.Connection | None = None, with_
     return data
 
 
+def _load_answers(driver: _Driver, params: dict[str, Any], promises: list[str]) -> pd.DataFrame:
+    """Answers saying a promise is kept or not, to responses in the period.
+
+    Each row comes back as one integer, response_id * stride + promise code * 2 + kept, so a
+    national year (about nine million answers) crosses the driver as one column of integers.
+    Answers about a promise that is not active are not counted, so they are not read.
+    """
+    if not promises:
+        return pd.DataFrame({"response_id": np.zeros(0, dtype=np.int64),
+                             "promise_id": pd.Categorical([], categories=promises), "kept": np.zeros(0, dtype=bool)})
+    stride = 2 * len(promises)
+    codes = " ".join(f"WHEN :p{k} THEN {2 * k}" for k in range(len(promises)))
+    chosen = ", ".join(f":p{k}" for k in range(len(promises)))
+    values = driver.integers(
+        f"SELECT CAST(a.response_id AS BIGINT) * {stride} + CASE a.promise_id {codes} END + CASE WHEN a.kept THEN 1 ELSE 0 END "  # noqa: S608 - fixed SQL, values bound
+        f"FROM answers a JOIN responses r ON r.id = a.response_id "
+        f"WHERE {_in_period_sql('r')} AND a.promise_id IN ({chosen}) AND a.kept IS NOT NULL",
+        {**params, **{f"p{k}": promise for k, promise in enumerate(promises)}},
+    )
+    remainder = values % stride
+    return pd.DataFrame({
+        "response_id": values // stride,
+        "promise_id": pd.Categorical.from_codes(remainder // 2, categories=promises),
+        "kept": (remainder % 2).astype(bool),
+    })
+
+
 def _json_lists(values: np.ndarray) -> np.ndarray:
-    """JSON list columns (text on SQLite, already decoded by psycopg) as Python lists; NULL stays None."""
+    """JSON list text as Python lists (NULL stays None), each distinct text decoded once."""
     result = np.empty(len(values), dtype=object)
-    result[:] = [None if v is None else _json_list(v) for v in values]
+    if not len(values):
+        return result
+    present = ~pd.isna(values)
+    inverse, distinct = pd.factorize(values[present])
+    decoded = np.empty(len(distinct), dtype=object)
+    decoded[:] = [_json_list(text) for text in distinct]
+    # Every row gets its own list: callers may change one comment's themes without touching others.
+    result[present] = [list(decoded[i]) for i in inverse]
+    result[~present] = None
     return result
 
 
@@ -246,16 +307,14 @@ def _apply_reviews(conn: sa.Connection, driver: _Driver, comments: pd.DataFrame,
     columns = _table_columns(conn, "tag_reviews")
     if not columns or comments.empty:
         return comments
-    comment_id, themes, sentiment, reviewed_at = driver.columns(
-        f"SELECT v.comment_id, v.themes, v.sentiment, v.reviewed_at FROM tag_reviews v "  # noqa: S608 - fixed SQL, values bound
+    reviews = driver.frame(
+        f"SELECT v.comment_id, v.themes, v.sentiment, {driver.utc_text('v.reviewed_at')} FROM tag_reviews v "  # noqa: S608 - fixed SQL, values bound
         f"JOIN comments c ON c.id = v.comment_id JOIN responses r ON r.id = c.response_id "
         f"WHERE {_in_period_sql('r')} ORDER BY v.reviewed_at, v.id",
-        params, ["int", "object", "object", "object"],
+        params, {"comment_id": "int", "themes": "json", "sentiment": "text", "reviewed_at": "time"},
     )
-    if not len(comment_id):
+    if reviews.empty:
         return comments
-    reviews = pd.DataFrame({"comment_id": comment_id, "themes": _json_lists(themes), "sentiment": sentiment,
-                            "reviewed_at": _utc_times(reviewed_at)})
     first = reviews.groupby("comment_id")["reviewed_at"].min()
     latest = reviews.groupby("comment_id").last()
     comments = comments.set_index("comment_id")
