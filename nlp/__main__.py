@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from nlp.data import DATA_DIR, load_split, read_jsonl
+from nlp.data import DATA_DIR, load_hard_negatives, load_split, read_jsonl
 
 
 def _tag(args: argparse.Namespace) -> int:
@@ -55,8 +55,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         sys.stdout.write(f"gold file: {args.gold}\n")
     else:
         records = load_split(args.split, data_dir)
-        hn_path = data_dir / "hard_negatives.jsonl"
-        hard_negatives = read_jsonl(hn_path) if hn_path.exists() else []
+        hard_negatives = load_hard_negatives(data_dir)
         sys.stdout.write(f"split: {args.split} ({data_dir / args.split}/*.jsonl)\n")
     sys.stdout.write(f"model version: {tagger.model_version}\n")
     if not records:

@@ -68,6 +68,15 @@ def load_corrections(data_dir: Path | None = None) -> list[dict[str, Any]]:
     return records
 
 
+def load_hard_negatives(data_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Every hard-negatives file (nlp/data/hard_negatives*.jsonl): ordinary comments with
+    alarming-looking words, all safeguarding=false. Training material and a false-alarm check."""
+    records: list[dict[str, Any]] = []
+    for path in sorted((data_dir or DATA_DIR).glob("hard_negatives*.jsonl")):
+        records.extend(r for r in read_jsonl(path) if not r["safeguarding"])
+    return records
+
+
 def fingerprint(records: Iterable[dict[str, Any]]) -> str:
     """A short hash of the training data, part of the model version."""
     digest = hashlib.sha256()

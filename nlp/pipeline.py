@@ -17,6 +17,7 @@ from typing import Any, cast
 import spacy
 from spacy.language import Language
 
+import nlp.features  # registers the voice.AffixBOW.v1 architecture
 import nlp.lemmas  # registers the voice_lemmatizer factory
 import nlp.rules  # noqa: F401  (registers the voice_rules factory)
 from nlp.lexicon import Lexicon
@@ -58,10 +59,27 @@ def add_lemmatizer(nlp: Language) -> bool:
     return True
 
 
+def affix_bow(length: int, ngram_sizes: tuple[int, ...] = (3, 4)) -> dict[str, Any]:
+    """Config of the words + character n-grams classifier (nlp/features.py)."""
+    return {
+        "@architectures": "voice.AffixBOW.v1",
+        "exclusive_classes": False,
+        "length": length,
+        "ngram_sizes": list(ngram_sizes),
+        "word_bigrams": True,
+    }
+
+
 def build_pipeline(
-    lexicon: Lexicon, *, with_models: bool = True, bow_length: int = 2**15
+    lexicon: Lexicon,
+    *,
+    with_models: bool = True,
+    bow_length: int = 2**15,
+    theme_model: dict[str, Any] | None = None,
+    sg_model: dict[str, Any] | None = None,
 ) -> Language:
-    """A fresh, untrained pipeline for the lexicon's language."""
+    """A fresh, untrained pipeline for the lexicon's language (model configs default to
+    the plain bag-of-words)."""
     try:
         nlp = spacy.blank(lexicon.spacy_lang)
     except Exception:  # an unknown spacy_lang in a lexicon file: fall back to multi-language
@@ -73,7 +91,11 @@ def build_pipeline(
     if with_models:
         themes = cast(
             Any,
-            nlp.add_pipe("textcat_multilabel", name=THEME_PIPE, config={"model": _bow(bow_length)}),
+            nlp.add_pipe(
+                "textcat_multilabel",
+                name=THEME_PIPE,
+                config={"model": theme_model or _bow(bow_length)},
+            ),
         )
         # Sentiment shares the themes classifier: a bag-of-words layer has no shared hidden
         # state, so four more output labels are the same model as a separate component, and
@@ -85,7 +107,7 @@ def build_pipeline(
             nlp.add_pipe(
                 "textcat_multilabel",
                 name=SG_PIPE,
-                config={"model": _bow(max(bow_length // 2, 2**12))},
+                config={"model": sg_model or _bow(max(bow_length // 2, 2**12))},
             ),
         )
         sg.add_label(SG_LABEL)

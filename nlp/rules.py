@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -125,7 +126,7 @@ def _first_chars(branch: str) -> frozenset[str] | None:
 
 def _first_of(items: list[Any]) -> frozenset[str] | None:
     c = re._constants  # type: ignore[attr-defined]
-    for op, arg in items:
+    for position, (op, arg) in enumerate(items):
         if op is c.AT:
             continue  # a zero-width assertion: look at what follows
         if op is c.LITERAL:
@@ -137,6 +138,8 @@ def _first_of(items: list[Any]) -> frozenset[str] | None:
                     chars.add(chr(value))
                 elif kind is c.RANGE and value[1] - value[0] < 40:
                     chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                    chars.update("0123456789")
                 else:
                     return None
             return frozenset(chars)
@@ -152,6 +155,13 @@ def _first_of(items: list[Any]) -> frozenset[str] | None:
             return frozenset(union)
         if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
             return _first_of(list(arg[2]))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            # Optional ("(?:un)?safe"): what it starts with, or what follows it does.
+            optional = _first_of(list(arg[2]))
+            rest = _first_of(items[position + 1 :])
+            if optional is None or rest is None:
+                return None
+            return optional | rest
         return None
     return None
 
@@ -172,6 +182,7 @@ def _dispatch(groups: list[tuple[str, str, str]]) -> str:
         for ch in sorted(first):
             buckets.setdefault(ch, []).append((name, branch))
     pieces = []
+    at_word_start = []  # buckets of a word character: "(?<!\w)" then stands for the "\b"
     for ch, members in sorted(buckets.items()):
         by_name: dict[str, list[str]] = {}
         for name, branch in members:
@@ -180,7 +191,8 @@ def _dispatch(groups: list[tuple[str, str, str]]) -> str:
             f"(?P<{name}_{ord(ch)}>" + "|".join(f"(?:{b})" for b in branches) + ")"
             for name, branches in by_name.items()
         )
-        pieces.append(f"(?={re.escape(ch)})(?:{inner})")
+        piece = f"(?={re.escape(ch)})(?:{inner})"
+        (at_word_start if re.fullmatch(r"\w", ch) else pieces).append(piece)
     by_name_unknown: dict[str, list[str]] = {}
     for name, branch in unknown:
         by_name_unknown.setdefault(name, []).append(branch)
@@ -188,7 +200,12 @@ def _dispatch(groups: list[tuple[str, str, str]]) -> str:
         f"(?P<{name}_u>" + "|".join(f"(?:{b})" for b in branches) + ")"
         for name, branches in by_name_unknown.items()
     )
-    return "|".join(pieces)
+    # Before a word character, "\b" is "(?<!\w)": testing that first skips every position at
+    # the end of a word, where "\b" also holds, and halves the positions the buckets are tried at.
+    parts = [r"(?<!\w)(?:" + "|".join(at_word_start) + ")"] if at_word_start else []
+    if pieces:
+        parts.append(r"\b(?:" + "|".join(pieces) + ")")
+    return "|".join(parts)
 
 
 def _combine(
@@ -213,7 +230,7 @@ def _combine(
         if elsewhere:
             names[f"f{i}"] = label
             free.append(f"(?P<f{i}>" + "|".join(f"(?:{b})" for b in elsewhere) + ")")
-    pieces = [r"\b(?:" + _dispatch(bounded) + ")"] if bounded else []
+    pieces = [_dispatch(bounded)] if bounded else []
     pieces += free
     for name, label, _branch in bounded:
         names[name] = label
@@ -263,6 +280,7 @@ class VoiceRules:
         # alternation scans several times faster than one regex per label.
         self._regexes: list[tuple[str, re.Pattern[str], dict[str, str]]] = []
         self._negation: tuple[tuple[str, ...], ...] = ()
+        self._negation_words: frozenset[str] = frozenset()
         self._past: tuple[str, ...] = ()
         self._fold = False
         # Safeguarding phrases of inflected, free-word-order languages, matched order-free.
@@ -332,6 +350,7 @@ class VoiceRules:
         self._negation = tuple(
             tuple(_NEG_WORDS.findall(norm(cue))) for cue in self.lexicon.negation if cue.strip()
         )
+        self._negation_words = frozenset(word for cue in self._negation for word in cue)
         self._past = tuple(norm(m) for m in self.lexicon.past_markers if m.strip())
         self._built = True
 
@@ -349,6 +368,9 @@ class VoiceRules:
                 break
             window.append(word)
         if not window:
+            return None
+        # Most windows hold no cue word at all: one set intersection settles them.
+        if self._negation_words.isdisjoint(window):
             return None
         window.reverse()
         for cue in self._negation:
@@ -374,25 +396,20 @@ class VoiceRules:
         matches = list(self._lower(mdoc))
         if self._lemma is not None:
             matches.extend(self._lemma(doc))
+        if matches:
+            # Character offsets from two arrays: slicing the Doc builds Span and Token objects.
+            offsets = mdoc.to_array([IDX, LENGTH]).tolist()
         for match_id, start, end in matches:
             key = strings[match_id]
             if (key, start, end) in seen:
                 continue
             seen.add((key, start, end))
             kind, label = key.split("\t", 1)
-            span = mdoc[start:end]
+            start_char = offsets[start][0]
+            end_char = offsets[end - 1][0] + offsets[end - 1][1]
             # Themes ignore negation: "no friends" is still about friends.
-            cue = self._negation_cue(lowered, span.start_char) if kind != "theme" else None
-            hits.append(
-                RuleHit(
-                    kind,
-                    label,
-                    text[span.start_char : span.end_char],
-                    span.start_char,
-                    span.end_char,
-                    cue,
-                )
-            )
+            cue = self._negation_cue(lowered, start_char) if kind != "theme" else None
+            hits.append(RuleHit(kind, label, text[start_char:end_char], start_char, end_char, cue))
         found_themes = {h.label for h in hits if h.kind == "theme"}
         for kind, pattern, names in self._regexes:
             for m in pattern.finditer(lowered):

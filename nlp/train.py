@@ -20,12 +20,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
+import spacy
 from spacy.language import Language
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
 from nlp import safeguarding
-from nlp.data import DATA_DIR, fingerprint, load_corrections, load_split, read_jsonl
+from nlp.data import DATA_DIR, fingerprint, load_corrections, load_hard_negatives, load_split
 from nlp.lexicon import Lexicon, lexicon_languages, load_rule_lexicon
 from nlp.metrics import macro_f1
 from nlp.pipeline import (
@@ -33,6 +34,7 @@ from nlp.pipeline import (
     SG_LABEL,
     SG_PIPE,
     THEME_PIPE,
+    affix_bow,
     build_pipeline,
     save_pipeline,
 )
@@ -55,6 +57,15 @@ SG_MAX_THRESHOLD = 0.5  # the model always backs the rules up at least at this l
 SG_FALSE_ALARM_BUDGET = 0.12  # below the 15% target, leaving room for unseen text
 BOW_LENGTH = {"en": 2**15}
 DEFAULT_BOW_LENGTH = 2**12
+# Words + character n-gram classifiers (nlp/features.py): hash-table sizes and n-gram sizes.
+THEME_LENGTH = {"en": 2**16}
+DEFAULT_THEME_LENGTH = 2**15
+SG_LENGTH = 2**16
+NGRAM_SIZES = (3,)
+# A non-English theme model is trained on its own comments (repeated OWN_WEIGHT times) plus every
+# other language's: with ~150 own comments, the shared ones teach loanwords, names and the
+# English children mix in, and the repetition keeps the language's own words in front.
+OWN_WEIGHT = 3
 
 
 @dataclass
@@ -66,15 +77,21 @@ class DevScores:
     theme_rules_f1: float = 0.0
     theme_model_f1: float = 0.0
     theme_combined_f1: float = 0.0
+    sg_rules_recall: float = 0.0
     sg_recall: float = 0.0
     sg_false_alarm_rate: float = 0.0
+    sg_hard_negative_rate: float = 0.0
     sentiment_accuracy: dict[str, float] = field(default_factory=dict)
 
 
-def _sg_bow(lang: str) -> dict[str, Any]:
-    from nlp.pipeline import _bow
+def theme_model_config(lang: str) -> dict[str, Any]:
+    """The theme (and sentiment) classifier of a language: words + character n-grams."""
+    return affix_bow(THEME_LENGTH.get(lang, DEFAULT_THEME_LENGTH), NGRAM_SIZES)
 
-    return _bow(max(BOW_LENGTH.get(lang, DEFAULT_BOW_LENGTH) // 2, 2**12))
+
+def sg_model_config() -> dict[str, Any]:
+    """The shared, multilingual safeguarding classifier: words + character n-grams."""
+    return affix_bow(SG_LENGTH, NGRAM_SIZES)
 
 
 def _cats(record: dict[str, Any]) -> dict[str, float]:
@@ -86,8 +103,16 @@ def _cats(record: dict[str, Any]) -> dict[str, float]:
     return cats
 
 
-def train_models(nlp: Language, records: Sequence[dict[str, Any]], seed: int, epochs: int) -> None:
-    """Fit the classifiers of `nlp` on the records, deterministically."""
+def train_models(
+    nlp: Language,
+    records: Sequence[dict[str, Any]],
+    seed: int,
+    epochs: int,
+    sg_bytes: bytes | None = None,
+) -> None:
+    """Fit the classifiers of `nlp` on the records, deterministically. With `sg_bytes` (the
+    shared multilingual safeguarding classifier) only the themes classifier is trained and
+    the safeguarding one is loaded from those bytes."""
     fix_random_seed(seed)
     examples = [
         Example.from_dict(nlp.make_doc(normalise(r["text"])), {"cats": _cats(r)}) for r in records
@@ -101,10 +126,45 @@ def train_models(nlp: Language, records: Sequence[dict[str, Any]], seed: int, ep
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     order = list(examples)
+    exclude = [SG_PIPE] if sg_bytes is not None else []
     for _ in range(epochs):
         rng.shuffle(order)
         for batch in minibatch(order, size=BATCH_SIZE):
+            nlp.update(batch, sgd=optimizer, drop=0.0, exclude=exclude)
+    if sg_bytes is not None:
+        cast(Any, nlp.get_pipe(SG_PIPE)).from_bytes(sg_bytes, exclude=["vocab"])
+
+
+def train_sg_model(
+    records: Sequence[dict[str, Any]],
+    tokenizers: dict[str, Language],
+    seed: int,
+    epochs: int,
+) -> Language:
+    """One safeguarding classifier for every language, each comment tokenised by its own
+    language's tokenizer (disclosures share slang, app names and English loanwords)."""
+    nlp = spacy.blank("xx")
+    sg = cast(
+        Any, nlp.add_pipe("textcat_multilabel", name=SG_PIPE, config={"model": sg_model_config()})
+    )
+    sg.add_label(SG_LABEL)
+    fix_random_seed(seed)
+    fallback = nlp
+    examples = [
+        Example.from_dict(
+            tokenizers.get(r.get("lang") or "", fallback).make_doc(normalise(r["text"])),
+            {"cats": {SG_LABEL: float(r["safeguarding"])}},
+        )
+        for r in records
+    ]
+    nlp.config["initialize"]["components"] = {SG_PIPE: {"labels": [SG_LABEL]}}
+    optimizer = nlp.initialize(partial(list, examples))
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(examples)
+        for batch in minibatch(examples, size=BATCH_SIZE):
             nlp.update(batch, sgd=optimizer, drop=0.0)
+    return nlp
 
 
 def _one_theme_f1(
@@ -161,15 +221,17 @@ def _theme_f1(
 
 
 def out_of_fold_sg_probabilities(
-    lang: str, records: Sequence[dict[str, Any]], seed: int, epochs: int, folds: int = 5
+    records: Sequence[dict[str, Any]],
+    tokenizers: dict[str, Language],
+    seed: int,
+    epochs: int,
+    folds: int = 5,
 ) -> list[float]:
     """Safeguarding probabilities of each record from a model that never saw it (k-fold).
 
     Dev alone holds only a handful of disclosures per language, too few to place a threshold;
-    out-of-fold scores over train + dev show how the model treats unseen wording.
+    out-of-fold scores over train + dev + hard negatives show how the model treats unseen wording.
     """
-    import spacy
-
     order = list(range(len(records)))
     random.Random(seed).shuffle(order)
     probabilities = [0.0] * len(records)
@@ -178,28 +240,22 @@ def out_of_fold_sg_probabilities(
         kept = [records[i] for k, i in enumerate(order) if k % folds != fold]
         if not held or not any(r["safeguarding"] for r in kept):
             continue
-        nlp = spacy.blank("xx")
-        sg = cast(
-            Any, nlp.add_pipe("textcat_multilabel", name=SG_PIPE, config={"model": _sg_bow(lang)})
-        )
-        sg.add_label(SG_LABEL)
-        fix_random_seed(seed + fold)
-        examples = [
-            Example.from_dict(
-                nlp.make_doc(normalise(r["text"])), {"cats": {SG_LABEL: float(r["safeguarding"])}}
+        nlp = train_sg_model(kept, tokenizers, seed + fold, epochs)
+        sg = nlp.get_pipe(SG_PIPE)
+        docs = [
+            tokenizers.get(records[i].get("lang") or "", nlp).make_doc(
+                normalise(records[i]["text"])
             )
-            for r in kept
+            for i in held
         ]
-        nlp.config["initialize"]["components"] = {SG_PIPE: {"labels": [SG_LABEL]}}
-        optimizer = nlp.initialize(partial(list, examples))
-        rng = random.Random(seed + fold)
-        for _ in range(epochs):
-            rng.shuffle(examples)
-            for batch in minibatch(examples, size=BATCH_SIZE):
-                nlp.update(batch, sgd=optimizer, drop=0.0)
-        for i, doc in zip(held, nlp.pipe(normalise(records[i]["text"]) for i in held), strict=True):
+        for i, doc in zip(held, sg.pipe(docs), strict=True):
             probabilities[i] = float(doc.cats.get(SG_LABEL, 0.0))
     return probabilities
+
+
+def _recall(flags: Sequence[bool], gold: Sequence[bool]) -> float:
+    positives = [f for f, g in zip(flags, gold, strict=True) if g]
+    return sum(positives) / len(positives) if positives else 1.0
 
 
 def choose_sg_threshold(
@@ -296,35 +352,39 @@ def select_settings(
     else:
         scores.theme_combined_f1 = scores.theme_rules_f1
 
-    # Safeguarding threshold: from out-of-fold model scores on train + dev with the rules,
-    # the highest threshold that catches the most disclosures within the false-alarm budget.
-    neg_docs = list(nlp.pipe(normalise(r["text"]) for r in negatives)) if negatives else []
+    # Safeguarding threshold: from out-of-fold scores of the shared model over this language's
+    # train + dev (+ hard negatives) with the rules: recall first, within the false-alarm budget.
     chosen: float | None = None
-    if has_model and oof is not None:
-        pool_docs = list(nlp.pipe(normalise(r["text"]) for r in oof[0]))
+    if has_model and oof is not None and oof[0]:
+        pool, pool_probs = oof
+        pool_docs = list(nlp.pipe(normalise(r["text"]) for r in pool))
         pool_flags = [safeguarding.decide(d._.rule_hits or [], None, None).flag for d in pool_docs]
-        neg_flags = [safeguarding.decide(d._.rule_hits or [], None, None).flag for d in neg_docs]
-        neg_probs = [float(d.cats.get(SG_LABEL, 0.0)) for d in neg_docs]
-        chosen = choose_sg_threshold(
-            pool_flags + neg_flags,
-            list(oof[1]) + neg_probs,
-            [r["safeguarding"] for r in oof[0]] + [False] * len(neg_docs),
-            [False] * len(pool_docs) + [True] * len(neg_docs),
-        )
+        pool_gold = [r["safeguarding"] for r in pool]
+        hard = [bool(r.get("_hard")) for r in pool]
+        chosen = choose_sg_threshold(pool_flags, list(pool_probs), pool_gold, hard)
         settings["sg_threshold"] = chosen
-    all_docs = docs + neg_docs
-    all_gold = [r["safeguarding"] for r in dev] + [False] * len(neg_docs)
-    rule_flags = [safeguarding.decide(d._.rule_hits or [], None, None).flag for d in all_docs]
-    sg_probs = [float(d.cats.get(SG_LABEL, 0.0)) for d in all_docs]
-    flags = [
-        f or (chosen is not None and p >= chosen) for f, p in zip(rule_flags, sg_probs, strict=True)
-    ]
-    positives = [f for f, g in zip(flags, all_gold, strict=True) if g]
-    negatives_flags = [f for f, g in zip(flags, all_gold, strict=True) if not g]
-    scores.sg_recall = sum(positives) / len(positives) if positives else 1.0
-    scores.sg_false_alarm_rate = (
-        sum(negatives_flags) / len(negatives_flags) if negatives_flags else 0.0
-    )
+        # Dev figures from the out-of-fold scores: the shipped model has seen dev.
+        on_dev = [i for i, r in enumerate(pool) if r.get("_split") == "dev" or r.get("_hard")]
+        scores.sg_rules_recall = _recall(
+            [pool_flags[i] for i in on_dev], [pool_gold[i] for i in on_dev]
+        )
+        flags = [pool_flags[i] or pool_probs[i] >= chosen for i in on_dev]
+        gold_dev = [pool_gold[i] for i in on_dev]
+        scores.sg_recall = _recall(flags, gold_dev)
+        ordinary = [
+            f for f, g, i in zip(flags, gold_dev, on_dev, strict=True) if not g and not hard[i]
+        ]
+        hard_flags = [f for i, f in zip(on_dev, flags, strict=True) if hard[i]]
+        scores.sg_false_alarm_rate = sum(ordinary) / len(ordinary) if ordinary else 0.0
+        scores.sg_hard_negative_rate = sum(hard_flags) / len(hard_flags) if hard_flags else 0.0
+    else:
+        neg_docs = list(nlp.pipe(normalise(r["text"]) for r in negatives)) if negatives else []
+        all_docs = docs + neg_docs
+        all_gold = [r["safeguarding"] for r in dev] + [False] * len(neg_docs)
+        flags = [safeguarding.decide(d._.rule_hits or [], None, None).flag for d in all_docs]
+        scores.sg_recall = scores.sg_rules_recall = _recall(flags, all_gold)
+        negs = [f for f, g in zip(flags, all_gold, strict=True) if not g]
+        scores.sg_false_alarm_rate = sum(negs) / len(negs) if negs else 0.0
 
     # Sentiment: lexicon, model, or lexicon with the model where the lexicon found nothing.
     gold_sent = [r.get("sentiment") for r in dev]
@@ -348,20 +408,41 @@ def train_language(
     negatives: Sequence[dict[str, Any]] = (),
     seed: int = SEED,
     epochs: int = EPOCHS,
+    shared: Sequence[dict[str, Any]] = (),
+    sg_bytes: bytes | None = None,
+    oof: tuple[Sequence[dict[str, Any]], Sequence[float]] | None = None,
 ) -> tuple[Language, dict[str, Any], DevScores]:
-    """Train one language's pipeline and choose its settings on dev."""
+    """Train one language's pipeline and choose its settings on dev.
+
+    `shared`: other languages' training comments, added to a non-English theme model;
+    `sg_bytes`: the shared safeguarding classifier (else one is trained on `train` alone);
+    `oof`: this language's records with out-of-fold safeguarding scores, for the threshold.
+    """
     has_model = len(train) >= MIN_TRAIN_FOR_MODEL
     nlp = build_pipeline(
-        lexicon, with_models=has_model, bow_length=BOW_LENGTH.get(lexicon.lang, DEFAULT_BOW_LENGTH)
+        lexicon,
+        with_models=has_model,
+        theme_model=theme_model_config(lexicon.lang),
+        sg_model=sg_model_config(),
     )
-    oof = None
     if has_model:
-        train_models(nlp, train, seed, epochs)
-        pool = list(train) + list(dev)
-        oof = (pool, out_of_fold_sg_probabilities(lexicon.lang, pool, seed, epochs))
+        records = list(train)
+        if shared and lexicon.lang != "en":
+            records = records * OWN_WEIGHT + list(shared)
+        train_models(nlp, records, seed, epochs, sg_bytes)
     settings, scores = select_settings(nlp, dev, negatives, has_model, oof)
     scores.n_train = len(train)
     return nlp, settings, scores
+
+
+def _tokenizers(langs: Sequence[str], lexicon_dir: Path | None) -> dict[str, Language]:
+    out = {}
+    for lang in langs:
+        try:
+            out[lang] = spacy.blank(load_rule_lexicon(lang, lexicon_dir).spacy_lang)
+        except Exception:
+            out[lang] = spacy.blank("xx")
+    return out
 
 
 def train_all(
@@ -372,29 +453,62 @@ def train_all(
     seed: int = SEED,
     epochs: int = EPOCHS,
 ) -> dict[str, Any]:
-    """Rebuild every language's model into out_dir (nlp/models/ by default); returns the manifest."""
+    """Rebuild every language's model into out_dir (nlp/models/ by default); returns the manifest.
+
+    The safeguarding classifier is one model trained on every language's train + dev + hard
+    negatives (a copy sits in each language's pipeline); its thresholds come from out-of-fold
+    scores. Theme models are per language, non-English ones with the other languages' data too.
+    """
     out_dir = out_dir or MODEL_DIR
     data_dir = data_dir or DATA_DIR
-    languages = list(langs) if langs else lexicon_languages(lexicon_dir)
+    every = lexicon_languages(lexicon_dir)
+    languages = list(langs) if langs else every
     corrections = load_corrections(data_dir)
-    hard_negatives_path = data_dir / "hard_negatives.jsonl"
-    hard_negatives = read_jsonl(hard_negatives_path) if hard_negatives_path.exists() else []
+    hard_negatives = load_hard_negatives(data_dir)
+    trains = {
+        lang: load_split("train", data_dir, [lang])
+        + [c for c in corrections if c.get("lang") == lang]
+        for lang in every
+    }
+    devs = {lang: load_split("dev", data_dir, [lang]) for lang in every}
+    tokenizers = _tokenizers(every, lexicon_dir)
+    # The shared safeguarding pool; _split/_hard mark where each record came from.
+    pool = (
+        [dict(r, _split="train") for lang in every for r in trains[lang]]
+        + [dict(r, _split="dev") for lang in every for r in devs[lang]]
+        + [dict(r, _hard=True, lang=r.get("lang") or "en") for r in hard_negatives]
+    )
+    sg_bytes: bytes | None = None
+    oof_probs: list[float] = []
+    if sum(r["safeguarding"] for r in pool) >= 2:
+        sg_nlp = train_sg_model(pool, tokenizers, seed, epochs)
+        sg_bytes = cast(Any, sg_nlp.get_pipe(SG_PIPE)).to_bytes(exclude=["vocab"])
+        oof_probs = out_of_fold_sg_probabilities(pool, tokenizers, seed, epochs)
     manifest: dict[str, Any] = {"seed": seed, "epochs": epochs, "languages": {}}
-    hashed: list[dict[str, Any]] = []
+    # The version changes with the data, the lexicons and the classifiers' configuration.
+    hashed: list[dict[str, Any]] = [
+        *hard_negatives,
+        {"themes": theme_model_config("en"), "other": theme_model_config("xx")},
+        {"safeguarding": sg_model_config(), "own_weight": OWN_WEIGHT},
+    ]
     staging = Path(tempfile.mkdtemp(prefix="nlp-models-"))
     try:
         for lang in languages:
             lexicon = load_rule_lexicon(lang, lexicon_dir)
-            train = load_split("train", data_dir, [lang]) + [
-                c for c in corrections if c.get("lang") == lang
-            ]
-            dev = load_split("dev", data_dir, [lang])
-            negatives = [
-                r for r in hard_negatives if r.get("lang", "en") == lang and not r["safeguarding"]
-            ]
+            train, dev = trains.get(lang, []), devs.get(lang, [])
+            negatives = [r for r in hard_negatives if (r.get("lang") or "en") == lang]
+            shared = [r for other in every if other != lang for r in trains[other]]
+            lang_idx = [i for i, r in enumerate(pool) if r.get("lang") == lang]
+            oof = (
+                ([pool[i] for i in lang_idx], [oof_probs[i] for i in lang_idx])
+                if oof_probs
+                else None
+            )
             hashed.extend(train + dev)
             hashed.append(lexicon.to_dict())
-            nlp, settings, scores = train_language(lexicon, train, dev, negatives, seed, epochs)
+            nlp, settings, scores = train_language(
+                lexicon, train, dev, negatives, seed, epochs, shared, sg_bytes, oof
+            )
             save_pipeline(nlp, staging / lang, settings)
             manifest["languages"][lang] = {
                 "settings": settings,
