@@ -7,7 +7,7 @@ those atoms (see disclosure.py for the rule).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -62,6 +62,13 @@ class AnswerCodes:
     promises: list[str]
     quarters: list[str]
     surveys: list[str]
+    _atom: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def atom(self) -> np.ndarray:
+        """Each answer's (promise, quarter, survey) atom as one integer, worked out once."""
+        if self._atom is None:
+            self._atom = (self.promise * len(self.quarters) + self.quarter) * len(self.surveys) + self.survey
+        return self._atom
 
 
 def category_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
@@ -117,16 +124,17 @@ def answer_codes(responses: pd.DataFrame, answers: pd.DataFrame, promises: list[
 def count_atoms(codes: AnswerCodes, groups: np.ndarray | None = None, group_count: int = 1) -> AtomTable:
     """Bincount kept and answered into atoms; answers with group -1 are left out."""
     shape = (len(codes.promises), len(codes.quarters), len(codes.surveys), group_count)
-    key = ((codes.promise * shape[1] + codes.quarter) * shape[2] + codes.survey) * group_count
+    key = codes.atom() * group_count
+    kept = codes.kept
     if groups is not None:
+        key = key + groups
         chosen = groups >= 0
-        key = key[chosen] + groups[chosen]
-        kept = codes.kept[chosen]
-    else:
-        kept = codes.kept
+        if not chosen.all():
+            key = key[chosen]
+            kept = kept[chosen]
     size = int(np.prod(shape))
     answered = np.bincount(key, minlength=size).reshape(shape)
-    kept_counts = np.bincount(key, weights=kept, minlength=size).astype(np.int64).reshape(shape)
+    kept_counts = np.bincount(key[kept], minlength=size).astype(np.int64).reshape(shape)
     return AtomTable(kept=kept_counts, answered=answered)
 
 
