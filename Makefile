@@ -40,6 +40,7 @@ run: db-upgrade
 test: install translations-compile
 	$(BIN)/ruff check feedback_app nlp tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 bench: install

@@ -21,7 +21,7 @@ from typing import Any, cast
 import numpy
 from spacy.attrs import LOWER
 from spacy.ml.models.textcat import resize_and_set_ref
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # a Cython function the stubs omit
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import (
@@ -131,7 +131,7 @@ def build_affix_bow(
     resizable_layer: Model[Floats2d, Floats2d] = resizable(
         sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults)
     )
-    model = chain(extract_features(ngram_sizes, word_bigrams), resizable_layer, output_layer)
+    model: Model = chain(extract_features(ngram_sizes, word_bigrams), resizable_layer, output_layer)
     if nO is not None:
         model.set_dim("nO", cast(int, nO))
     model.set_ref("output_layer", sparse_linear)

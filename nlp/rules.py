@@ -181,8 +181,8 @@ def _dispatch(groups: list[tuple[str, str, str]]) -> str:
             continue
         for ch in sorted(first):
             buckets.setdefault(ch, []).append((name, branch))
-    pieces = []
-    at_word_start = []  # buckets of a word character: "(?<!\w)" then stands for the "\b"
+    pieces: list[str] = []
+    at_word_start: list[str] = []  # buckets of a word character: "(?<!\w)" then stands for the "\b"
     for ch, members in sorted(buckets.items()):
         by_name: dict[str, list[str]] = {}
         for name, branch in members:

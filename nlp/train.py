@@ -248,7 +248,7 @@ def out_of_fold_sg_probabilities(
             )
             for i in held
         ]
-        for i, doc in zip(held, sg.pipe(docs), strict=True):
+        for i, doc in zip(held, sg.pipe(docs), strict=True):  # type: ignore[attr-defined]
             probabilities[i] = float(doc.cats.get(SG_LABEL, 0.0))
     return probabilities
 
