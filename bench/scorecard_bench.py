@@ -20,6 +20,10 @@ that is created and dropped) and each scale, this script
 
 Leeds: 1,600 children, 20,000 responses; national: 85,000 children, 1,000,000 responses.
 Targets (scorecard issue): Leeds <= 1 s, national <= 20 s, peak memory <= 2 GB.
+Measured on the 2-core development machine (shared, load 1-5), best of 3, all surveys:
+Leeds SQLite 0.81 s, PostgreSQL 0.73 s; national PostgreSQL 15.6 s, SQLite 23.0 s (of which
+reading the placement history takes about 6.5 s and 9 s), peak 1.3-1.4 GB. Before the read path
+was rewritten: Leeds 4.4 s (SQLite) / 2.0 s (PostgreSQL), national PostgreSQL 96 s and 3.6 GB.
 
     .venv/bin/python bench/scorecard_bench.py [leeds|national|both] [--runs 3] [--only sqlite|postgres]
         [--no-placements]
