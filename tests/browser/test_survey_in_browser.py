@@ -127,7 +127,8 @@ def test_errors_are_announced_and_focused(live_server: str, page: Page) -> None:
     page.locator('button[value="continue"]').click()
     summary = page.locator(".error-summary")
     assert summary.get_attribute("role") == "alert"
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # app.js moves focus to the summary when it runs (deferred), so wait for it rather than race it.
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')", timeout=5_000)
     assert page.title().startswith("Error:")
     assert page.locator("fieldset").get_attribute("aria-describedby").find("answer-error") >= 0
 
@@ -178,7 +179,8 @@ def test_listen_reads_aloud_or_says_there_is_no_voice(app: Flask, live_server: s
     page.goto(f"{live_server}/surveys/little-voices?lang=en")
     page.locator("button.button--start").click()
     listen = page.locator('button[data-listen="question-text"]')
-    assert listen.is_visible()
+    # app.js shows the control once it has checked the browser can speak (a deferred script).
+    listen.wait_for(state="visible", timeout=5_000)
     # Its accessible name says what it will read.
     assert survey.questions[0].text in listen.inner_text() or survey.questions[0].text in (listen.text_content() or "")
     # Every answer has its own Listen control too.
@@ -187,7 +189,8 @@ def test_listen_reads_aloud_or_says_there_is_no_voice(app: Flask, live_server: s
     listen.click()
     if voices == 0:
         message = page.locator("#voice-message")
-        assert message.is_visible() and message.get_attribute("role") == "status"
+        message.wait_for(state="visible", timeout=5_000)
+        assert message.get_attribute("role") == "status"
         assert "no voice for this language" in message.inner_text()
     else:
         assert page.evaluate("speechSynthesis.speaking || speechSynthesis.pending")
