@@ -27,6 +27,9 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
+        from feedback_app.db_pool import ping_idle_connections
+
+        ping_idle_connections(db.engine, float(app.config["DB_PING_AFTER_IDLE_SECONDS"]))
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     babel.init_app(
         app,

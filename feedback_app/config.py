@@ -24,7 +24,11 @@ class BaseConfig:
 
     ENV_NAME = "base"
     SECRET_KEY = DEV_SECRET
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # No pool_pre_ping: it costs a round trip on every request. A pooled connection idle longer
+    # than DB_PING_AFTER_IDLE_SECONDS is pinged before use instead (feedback_app/db_pool.py), which
+    # catches a database restart or a firewall's idle cut-off just the same.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    DB_PING_AFTER_IDLE_SECONDS = 10.0
     WTF_CSRF_TIME_LIMIT = 3600 * 4
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"

@@ -7,9 +7,12 @@ whose bytes do not decode, so the page can say so and show the rest of what was 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
 from flask import Flask, g, request
+
+_HIGH_BYTE_ESCAPE = re.compile(rb"%[89a-fA-F]")
 
 
 def note_invalid_utf8() -> None:
@@ -17,6 +20,10 @@ def note_invalid_utf8() -> None:
     if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
         return
     raw = request.get_data(cache=True)
+    if raw.isascii() and _HIGH_BYTE_ESCAPE.search(raw) is None:
+        # Only an escaped byte of 0x80 or more can be part of invalid UTF-8: nothing to check.
+        g.invalid_utf8 = {}
+        return
     bad = {}
     for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="latin-1"):
         data = value.encode("latin-1")

@@ -9,7 +9,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_babel import get_locale
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from feedback_app.extensions import limiter
+from feedback_app.extensions import db, limiter
 from feedback_app.models import Response
 from feedback_app.models.responses import DRAFT
 from feedback_app.request_text import posted_text
@@ -39,8 +39,15 @@ def remember_draft(response: Response) -> None:
 
 
 def _remember_draft(response: Response) -> None:
+    _remember_token(response.survey_slug, response.draft_token)
+
+
+def _remember_token(slug: str, token: str) -> None:
+    # Only a change is written: an unchanged session is not re-signed and re-sent on every page.
+    if session.get("drafts", {}).get(slug) == token:
+        return
     drafts_by_slug = dict(session.get("drafts", {}))
-    drafts_by_slug[response.survey_slug] = response.draft_token
+    drafts_by_slug[slug] = token
     session["drafts"] = drafts_by_slug
 
 
@@ -70,6 +77,11 @@ def _survey_or_404(slug: str) -> tuple[int, Survey]:
 
 def _question_url(survey: Survey, question: Question, **params: Any) -> str:
     return url_for("survey.question", slug=survey.slug, question_id=question.id, **params)
+
+
+@bp.teardown_app_request
+def _close_hot_connection(exc: BaseException | None) -> None:
+    drafts.close_hot_connection(exc)
 
 
 @bp.before_app_request
@@ -179,23 +191,31 @@ def question(slug: str, question_id: str) -> Page:
 @limiter.limit(lambda: current_app.config["PAGE_SAVE_RATE_LIMIT"])
 def answer(slug: str, question_id: str) -> Page:
     """Save one answer, then go on (or to the check page when changing an answer)."""
-    _version, survey = _survey_or_404(slug)
-    response = _current_draft(slug)
-    if response is None:
+    _survey_or_404(slug)
+    token = session.get("drafts", {}).get(slug) or request.form.get("draft")
+    saved = _save_in_one_statement(slug, question_id, token)
+    if saved is not None:
+        return saved
+    # The full path reads only the draft's few columns (drafts.find_draft_ref); the ORM object
+    # is loaded only for the rarer pages that need it (an error re-shown, save for later).
+    draft = drafts.find_draft_ref(token, slug)
+    if draft is None or draft.status != DRAFT:
         done = session.get("done", {}).get(slug)
         if done:
             return redirect(url_for("survey.done", slug=slug))
         return redirect(url_for("survey.before_you_start", slug=slug))
-    survey = survey_by_version_id(response.survey_version_id)
+    assert token is not None  # a draft was found by it
+    _remember_token(slug, token)
+    survey = survey_by_version_id(draft.survey_version_id)
     q = survey.question(question_id)
     if q is None:
         abort(404)
     posted_values = request.form.getlist("answer") if not q.is_text else []
     typed = posted_text("answer") if q.is_text else None
-    if request.form.get("version") != str(response.survey_version_id):
+    if request.form.get("version") != str(draft.survey_version_id):
         # The page was tampered with or built from another survey version: keep what was typed.
         return _render_question(
-            survey, q, response, values=[], text=typed,
+            survey, q, _draft_object(draft), values=[], text=typed,
             error=str(_VERSION_MISMATCH), status=400,
         )
     checked = check_answer(
@@ -206,23 +226,60 @@ def answer(slug: str, question_id: str) -> Page:
     if not checked.ok:
         if action == "save":
             # Saving for later must never fail because this page is unfinished: keep earlier answers.
-            return _save_for_later(survey, response)
+            return _save_for_later(survey, _draft_object(draft))
         return _render_question(
-            survey, q, response, values=checked.values or posted_values, text=checked.text if checked.text is not None else typed,
-            error=checked.error, status=400,
+            survey, q, _draft_object(draft), values=checked.values or posted_values,
+            text=checked.text if checked.text is not None else typed, error=checked.error, status=400,
         )
-    if checked.values or checked.text:
-        drafts.save_answer(response, q, checked.values, checked.text)
-    else:
-        drafts.save_answer(response, q, [], None)
+    drafts.save_answer(draft, q, checked.values or [], checked.text or None)
     if action == "save":
-        return _save_for_later(survey, response)
+        return _save_for_later(survey, _draft_object(draft))
+    return _after_saving(survey, q)
+
+
+def _after_saving(survey: Survey, q: Question) -> WerkzeugResponse:
+    """The next question, or the check page when changing an answer or after the last one."""
     if request.args.get("change") == "1":
-        return redirect(url_for("survey.check", slug=slug))
+        return redirect(url_for("survey.check", slug=survey.slug))
     index = survey.index_of(q.id)
     if index + 1 < len(survey.questions):
         return redirect(_question_url(survey, survey.questions[index + 1]))
-    return redirect(url_for("survey.check", slug=slug))
+    return redirect(url_for("survey.check", slug=survey.slug))
+
+
+def _save_in_one_statement(slug: str, question_id: str, token: str | None) -> WerkzeugResponse | None:
+    """The hot path of the hottest page (PostgreSQL): a valid answer on "Continue" is saved in one
+    round trip, the draft found by its token inside the same statement. None means "not here":
+    no token, another database, an invalid answer, another action, or no open draft of the posted
+    version; the full path then deals with it exactly as before (nothing has been written)."""
+    if not token or not drafts.can_save_by_token() or request.form.get("action", "continue") != "continue":
+        return None
+    try:
+        version_id = int(request.form.get("version", ""))
+        survey = survey_by_version_id(version_id)
+    except (ValueError, LookupError):
+        return None
+    q = survey.question(question_id)
+    if survey.slug != slug or q is None:
+        return None
+    checked = check_answer(
+        q, request.form.getlist("answer") if not q.is_text else [],
+        posted_text("answer") if q.is_text else None,
+        prefer_not=bool(request.form.get("prefer_not")), limit=current_app.config["MAX_TEXT_LENGTH"],
+    )
+    if not checked.ok:
+        return None
+    if not drafts.save_answer_by_token(token, slug, version_id, q, checked.values or [], checked.text or None):
+        return None
+    _remember_token(slug, token)
+    return _after_saving(survey, q)
+
+
+def _draft_object(draft: drafts.DraftRef) -> Response:
+    response = db.session.get(Response, draft.id)
+    if response is None:  # deleted between two statements of this request
+        abort(404)
+    return response
 
 
 def _save_for_later(survey: Survey, response: Response) -> Page:
