@@ -77,6 +77,28 @@ def load_hard_negatives(data_dir: Path | None = None) -> list[dict[str, Any]]:
     return records
 
 
+def _same_text(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def without_held_out(
+    records: Iterable[dict[str, Any]], data_dir: Path | None = None
+) -> list[dict[str, Any]]:
+    """``records`` less any whose text is also in the held-out test split (same language).
+
+    Several people write data at once, and short answers ("idk", "no comment") recur by
+    chance; a comment in test must never also be learnt from, so it is dropped from training.
+    Only the texts of the test split are read here, never its labels.
+    """
+    records = list(records)
+    held = {(r["lang"], _same_text(r["text"])) for r in load_split("test", data_dir)}
+    kept = [r for r in records if (r.get("lang") or "en", _same_text(r["text"])) not in held]
+    dropped = len(records) - len(kept)
+    if dropped:
+        log.info("left out %d training comments also found in the held-out test split", dropped)
+    return kept
+
+
 def fingerprint(records: Iterable[dict[str, Any]]) -> str:
     """A short hash of the training data, part of the model version."""
     digest = hashlib.sha256()

@@ -26,7 +26,7 @@ from nlp.pipeline import (
     load_pipeline,
 )
 from nlp.rules import RuleHit
-from nlp.taxonomy import LANGUAGE_SCRIPT, SENTIMENTS, THEMES
+from nlp.taxonomy import LANGUAGE_SCRIPT, SENTIMENTS, THEME_OF_SAFEGUARDING_CATEGORY, THEMES
 from nlp.version import BASE_VERSION
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
@@ -104,12 +104,14 @@ class LanguageModel:
         self.theme_params = theme_params(self.settings, self.has_model)
 
 
-def rule_labels(hits: Sequence[RuleHit], kind: str) -> dict[str, RuleHit]:
-    """First hit per label of one kind."""
-    found: dict[str, RuleHit] = {}
+def theme_rule_labels(hits: Sequence[RuleHit]) -> set[str]:
+    """Themes the rules found: theme matches plus the theme of every safeguarding match."""
+    found = set()
     for hit in hits:
-        if hit.kind == kind and hit.label not in found:
-            found[hit.label] = hit
+        if hit.kind == "theme":
+            found.add(hit.label)
+        elif hit.kind == "sg" and hit.label in THEME_OF_SAFEGUARDING_CATEGORY:
+            found.add(THEME_OF_SAFEGUARDING_CATEGORY[hit.label])
     return found
 
 
@@ -134,7 +136,7 @@ def theme_scores(
 ) -> dict[str, float]:
     """Per theme: alpha * rule (0/1) + (1 - alpha) * model probability, rescaled so that the
     theme's own threshold maps to 0.5 (scores read the same whatever blend dev chose)."""
-    rules = {h.label for h in (doc._.rule_hits or []) if h.kind == "theme"}
+    rules = theme_rule_labels(doc._.rule_hits or [])
     cats = doc.cats if has_model else {}
     scores = {}
     for theme, alpha, threshold in params or theme_params(settings, has_model):

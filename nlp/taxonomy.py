@@ -42,6 +42,24 @@ SAFEGUARDING_CATEGORIES: tuple[str, ...] = (
     "frightening_adult",
 )
 
+# The theme a disclosure is about, per the labelling rules (nlp/data/README.md) and as the
+# training data bears out (every physical-abuse comment in train is tagged safety, every
+# self-harm one emotional_wellbeing, 93% of neglect ones health). A safeguarding rule match is
+# therefore also rule evidence for its theme, negated or not ("nobody hurts me" is about safety).
+THEME_OF_SAFEGUARDING_CATEGORY: dict[str, str] = {
+    "physical_abuse": "safety",
+    "sexual_abuse": "safety",
+    "emotional_abuse": "safety",
+    "sexual_exploitation": "safety",
+    "criminal_exploitation": "safety",
+    "missing": "safety",
+    "frightening_adult": "safety",
+    "self_harm": "emotional_wellbeing",
+    "suicidal": "emotional_wellbeing",
+    "neglect": "health",
+    "locked_in_or_food": "health",
+}
+
 SENTIMENTS: tuple[str, ...] = ("positive", "negative", "mixed", "neutral")
 
 # Every language the product supports, English first. Each needs nlp/lexicons/<code>.yaml.

@@ -26,7 +26,14 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
 from nlp import safeguarding
-from nlp.data import DATA_DIR, fingerprint, load_corrections, load_hard_negatives, load_split
+from nlp.data import (
+    DATA_DIR,
+    fingerprint,
+    load_corrections,
+    load_hard_negatives,
+    load_split,
+    without_held_out,
+)
 from nlp.lexicon import Lexicon, lexicon_languages, load_rule_lexicon
 from nlp.metrics import macro_f1
 from nlp.pipeline import (
@@ -38,7 +45,7 @@ from nlp.pipeline import (
     build_pipeline,
     save_pipeline,
 )
-from nlp.tagger import MODEL_DIR, choose_sentiment, normalise, rule_labels
+from nlp.tagger import MODEL_DIR, choose_sentiment, normalise, theme_rule_labels
 from nlp.taxonomy import THEMES
 from nlp.version import BASE_VERSION
 
@@ -309,7 +316,7 @@ def select_settings(
         return settings, scores
     docs = list(nlp.pipe(normalise(r["text"]) for r in dev))
     gold = [set(r["themes"]) for r in dev]
-    rules = [set(rule_labels(d._.rule_hits or [], "theme")) for d in docs]
+    rules = [theme_rule_labels(d._.rule_hits or []) for d in docs]
     probs = [dict(d.cats) for d in docs]
     scores.theme_rules_f1 = macro_f1(gold, rules)
     if has_model:
@@ -464,13 +471,15 @@ def train_all(
     every = lexicon_languages(lexicon_dir)
     languages = list(langs) if langs else every
     corrections = load_corrections(data_dir)
-    hard_negatives = load_hard_negatives(data_dir)
+    hard_negatives = without_held_out(load_hard_negatives(data_dir), data_dir)
     trains = {
-        lang: load_split("train", data_dir, [lang])
-        + [c for c in corrections if c.get("lang") == lang]
+        lang: without_held_out(
+            load_split("train", data_dir, [lang]) + [c for c in corrections if c.get("lang") == lang],
+            data_dir,
+        )
         for lang in every
     }
-    devs = {lang: load_split("dev", data_dir, [lang]) for lang in every}
+    devs = {lang: without_held_out(load_split("dev", data_dir, [lang]), data_dir) for lang in every}
     tokenizers = _tokenizers(every, lexicon_dir)
     # The shared safeguarding pool; _split/_hard mark where each record came from.
     pool = (

@@ -1,7 +1,9 @@
-"""Check the English labelled comments against the shared format and print counts.
+"""Check every labelled-comment file against the shared format and print counts.
 
-Run: ``.venv/bin/python nlp/data/validate_data.py``. Exits non-zero on any format error or
-on a text that appears in more than one file (the held-out test split must not leak).
+Run: ``.venv/bin/python nlp/data/validate_data.py``. Reads every ``<split>/<lang>*.jsonl`` and
+``hard_negatives*.jsonl`` (several authors each add their own file). Exits non-zero on any format
+error, a repeated id, or a text found in more than one split (the held-out test must not leak).
+The tables count the English files.
 """
 
 from __future__ import annotations
@@ -22,12 +24,19 @@ CATEGORIES = {
 }
 SENTIMENTS = {"positive", "negative", "mixed", "neutral"}
 VOICES = {"child_8_11", "young_person", "care_leaver", "carer", "advocate"}
-FILES = {
-    "train": DATA / "train" / "en.jsonl",
-    "dev": DATA / "dev" / "en.jsonl",
-    "test": DATA / "test" / "en.jsonl",
-    "hn": DATA / "hard_negatives.jsonl",
-}
+SPLITS = ("train", "dev", "test")
+
+
+def data_files() -> list[tuple[str, Path]]:
+    """(split, path) of every data file; hard negatives count as their own split "hn"."""
+    files = [(split, path) for split in SPLITS for path in sorted((DATA / split).glob("*.jsonl"))]
+    files += [("hn", path) for path in sorted(DATA.glob("hard_negatives*.jsonl"))]
+    return files
+
+
+def file_lang(split: str, path: Path) -> str:
+    """The language a file holds: its name up to the first "_" (hard negatives are English)."""
+    return "en" if split == "hn" else path.stem.split("_", 1)[0]
 
 
 def theme_ids() -> set[str]:
@@ -42,15 +51,16 @@ def theme_ids() -> set[str]:
 
 
 def norm(text: str) -> str:
-    """Normalise a text for duplicate detection: lower case, letters and digits only."""
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    """Normalise a text for duplicate detection: case-folded words of any script, no punctuation."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def check(split: str, path: Path, themes: set[str]) -> tuple[list[str], list[dict]]:
     """Validate one file; return (errors, rows)."""
     errors: list[str] = []
     rows: list[dict] = []
-    id_re = re.compile(rf"^en-{split}-\d{{4}}$")
+    lang = file_lang(split, path)
+    id_re = re.compile(rf"^{lang}-[a-z0-9-]+-?\d{{3,4}}$")
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         try:
             r = json.loads(line)
@@ -61,7 +71,7 @@ def check(split: str, path: Path, themes: set[str]) -> tuple[list[str], list[dic
         where = f"{path.name}:{n} {r.get('id')}"
         if not id_re.match(str(r.get("id"))):
             errors.append(f"{where} bad id")
-        if r.get("lang") != "en" or not str(r.get("text", "")).strip():
+        if r.get("lang") != lang or not str(r.get("text", "")).strip():
             errors.append(f"{where} bad lang or empty text")
         if not set(r.get("themes", [])) <= themes or len(set(r["themes"])) != len(r["themes"]):
             errors.append(f"{where} bad themes {r.get('themes')}")
@@ -81,18 +91,29 @@ def main() -> int:
     """Validate every file, report duplicates across files and print the tables for the README."""
     themes = theme_ids()
     errors: list[str] = []
-    data: dict[str, list[dict]] = {}
-    for split, path in FILES.items():
+    data: dict[str, list[dict]] = {split: [] for split in (*SPLITS, "hn")}
+    ids: Counter[str] = Counter()
+    seen: dict[tuple[str, str], str] = {}
+    shared_with_test: list[str] = []
+    for split, path in data_files():
         errs, rows = check(split, path, themes)
         errors += errs
-        data[split] = rows
-    seen: dict[str, str] = {}
-    for split, rows in data.items():
+        lang = file_lang(split, path)
         for r in rows:
-            key = norm(r["text"])
-            if key in seen and seen[key] != split:
-                errors.append(f"text in both {seen[key]} and {split}: {r['text']!r}")
-            seen.setdefault(key, split)
+            ids[str(r.get("id"))] += 1
+            text_key = (lang, norm(str(r.get("text", ""))))
+            # Train, dev and hard negatives may share a short answer ("no"). So may test: people
+            # write "idk" everywhere, and `nlp train` leaves out any training comment whose text
+            # is in test; this reports how many, so a copied long comment is noticed.
+            other = seen.get(text_key)
+            if other is not None and other != split and "test" in (other, split):
+                shared_with_test.append(f"{path.name}: {r['text'][:60]!r}")
+            seen.setdefault(text_key, split)
+        if lang == "en":
+            data[split] += rows
+    errors += [f"id used {n} times: {i}" for i, n in ids.items() if n > 1]
+    for line in shared_with_test:
+        print(f"note: also in another split (left out of training): {line}")
     order = sorted(themes)
     print("| theme | " + " | ".join(data) + " |")
     print("|---|" + "---|" * len(data))
