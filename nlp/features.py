@@ -59,16 +59,31 @@ def subword_keys(word: str, sizes: Sequence[int]) -> numpy.ndarray:
     return numpy.asarray([hash_string(g) for g in grams], dtype="uint64")
 
 
-def extract_features(ngram_sizes: Sequence[int], word_bigrams: bool) -> Model:
+def extract_features(ngram_sizes: Sequence[int], word_bigrams: bool, rule_features: bool = False) -> Model:
     """thinc layer: docs -> (keys, values, lengths) for SparseLinear."""
     model: Model = Model("extract_voice_features", _forward)
     model.attrs["sizes"] = tuple(int(n) for n in ngram_sizes)
     model.attrs["bigrams"] = bool(word_bigrams)
+    model.attrs["rules"] = bool(rule_features)
     return model
 
 
+def _rule_keys(doc: Doc) -> list[int]:
+    """One feature per lexicon match in the doc ("rule:theme:education", "rule:sg:neglect"):
+    the classifier learns how far to trust each rule for each label, and what a rule says
+    about other labels (a neglect match is evidence for health), which a fixed blend cannot."""
+    hits = doc._.rule_hits if Doc.has_extension("rule_hits") else None
+    if not hits:
+        return []
+    return [hash_string(f"rule:{h.kind}:{h.label}") for h in hits]
+
+
 def _doc_features(
-    doc: Doc, sizes: tuple[int, ...], bigrams: bool, cache: dict[int, tuple[int, ...]], xp: Any
+    doc: Doc,
+    sizes: tuple[int, ...],
+    bigrams: bool,
+    cache: dict[int, tuple[int, ...]],
+    xp: Any,
 ) -> tuple[Any, Any]:
     lowers = doc.to_array(LOWER)
     keys: list[int] = lowers.tolist()
@@ -86,14 +101,24 @@ def _doc_features(
     return xp.asarray(keys, dtype="uint64"), xp.ones(len(keys), dtype="f")
 
 
+def _with_rule_keys(found: tuple[Any, Any], doc: Doc, xp: Any) -> tuple[Any, Any]:
+    extra = _rule_keys(doc)
+    if not extra:
+        return found
+    keys = xp.concatenate([found[0], xp.asarray(extra, dtype="uint64")])
+    return keys, xp.ones(keys.shape[0], dtype="f")
+
+
 def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Any, Any]:
     sizes = tuple(model.attrs["sizes"])  # a list after the model is loaded from disk
     bigrams = bool(model.attrs["bigrams"])
+    rules = bool(model.attrs.get("rules", False))
     cache = _CACHES.setdefault(sizes, {})
     if len(cache) > _CACHE_LIMIT:
         cache.clear()
     xp = model.ops.xp
-    # The themes and safeguarding classifiers read the same features: computed once per doc.
+    # The themes and safeguarding classifiers read the same word features: computed once per
+    # doc; the themes classifier adds the rule matches to its copy.
     memo = f"voice_features:{sizes}:{bigrams}"
     batch_keys = []
     batch_vals = []
@@ -101,6 +126,8 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Any, Any]:
         found = doc.user_data.get(memo)
         if found is None:
             found = doc.user_data[memo] = _doc_features(doc, sizes, bigrams, cache, xp)
+        if rules:
+            found = _with_rule_keys(found, doc, xp)
         batch_keys.append(found[0])
         batch_vals.append(found[1])
     lengths = model.ops.asarray([k.shape[0] for k in batch_keys], dtype="int32")
@@ -122,6 +149,7 @@ def build_affix_bow(
     ngram_sizes: list[int] = [3, 4],  # noqa: B006  (spaCy configs pass lists)
     word_bigrams: bool = True,
     nO: int | None = None,
+    rule_features: bool = False,
 ) -> Model[list[Doc], Floats2d]:
     """Linear classifier over words, word bigrams and folded character n-grams."""
     length = 2 ** (length - 1).bit_length()
@@ -131,7 +159,9 @@ def build_affix_bow(
     resizable_layer: Model[Floats2d, Floats2d] = resizable(
         sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults)
     )
-    model: Model = chain(extract_features(ngram_sizes, word_bigrams), resizable_layer, output_layer)
+    model: Model = chain(
+        extract_features(ngram_sizes, word_bigrams, rule_features), resizable_layer, output_layer
+    )
     if nO is not None:
         model.set_dim("nO", cast(int, nO))
     model.set_ref("output_layer", sparse_linear)

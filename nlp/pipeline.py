@@ -59,15 +59,21 @@ def add_lemmatizer(nlp: Language) -> bool:
     return True
 
 
-def affix_bow(length: int, ngram_sizes: tuple[int, ...] = (3, 4)) -> dict[str, Any]:
-    """Config of the words + character n-grams classifier (nlp/features.py)."""
-    return {
+def affix_bow(
+    length: int, ngram_sizes: tuple[int, ...] = (3, 4), rule_features: bool = False
+) -> dict[str, Any]:
+    """Config of the words + character n-grams classifier (nlp/features.py); with
+    ``rule_features`` the lexicon's matches in the doc are features too."""
+    config: dict[str, Any] = {
         "@architectures": "voice.AffixBOW.v1",
         "exclusive_classes": False,
         "length": length,
         "ngram_sizes": list(ngram_sizes),
         "word_bigrams": True,
     }
+    if rule_features:
+        config["rule_features"] = True
+    return config
 
 
 def build_pipeline(

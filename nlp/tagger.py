@@ -177,7 +177,8 @@ def lexicon_sentiment(hits: Sequence[RuleHit]) -> str:
 
 def model_sentiment(doc: Doc) -> str:
     """Arg-max of the sentiment model's four outputs."""
-    best = max(SENTIMENT_LABELS, key=lambda label: doc.cats.get(label, 0.0))
+    cats = doc.cats  # a new proxy object on every access: read once
+    best = max(SENTIMENT_LABELS, key=lambda label: cats.get(label, 0.0))
     return best.removeprefix("sentiment_")
 
 

@@ -22,6 +22,7 @@ from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
@@ -61,7 +62,10 @@ SG_THRESHOLDS = tuple(round(0.9 - 0.05 * i, 2) for i in range(18))  # 0.90 .. 0.
 MIN_THEME_SUPPORT = 8  # dev examples a theme needs before it gets its own blend
 PER_THEME_MARGIN = 0.03  # and the F1 gain it must show, against noise
 SG_MAX_THRESHOLD = 0.5  # the model always backs the rules up at least at this level
-SG_FALSE_ALARM_BUDGET = 0.12  # below the 15% target, leaving room for unseen text
+SG_FALSE_ALARM_BUDGET = 0.12  # ordinary comments: below the 15% target, room for unseen text
+# Hard negatives are the adversarial end ("this survey is killing me"): recall comes first, so
+# they may use more of the 15% limit than ordinary comments do.
+SG_HARD_NEGATIVE_BUDGET = 0.14
 BOW_LENGTH = {"en": 2**15}
 DEFAULT_BOW_LENGTH = 2**12
 # Words + character n-gram classifiers (nlp/features.py): hash-table sizes and n-gram sizes.
@@ -69,6 +73,7 @@ THEME_LENGTH = {"en": 2**16}
 DEFAULT_THEME_LENGTH = 2**15
 SG_LENGTH = 2**16
 NGRAM_SIZES = (3,)
+RULE_FEATURES = True
 # A non-English theme model is trained on its own comments (repeated OWN_WEIGHT times) plus every
 # other language's: with ~150 own comments, the shared ones teach loanwords, names and the
 # English children mix in, and the repetition keeps the language's own words in front.
@@ -92,8 +97,9 @@ class DevScores:
 
 
 def theme_model_config(lang: str) -> dict[str, Any]:
-    """The theme (and sentiment) classifier of a language: words + character n-grams."""
-    return affix_bow(THEME_LENGTH.get(lang, DEFAULT_THEME_LENGTH), NGRAM_SIZES)
+    """The theme (and sentiment) classifier of a language: words + character n-grams, and the
+    lexicon's matches as features (RULE_FEATURES)."""
+    return affix_bow(THEME_LENGTH.get(lang, DEFAULT_THEME_LENGTH), NGRAM_SIZES, RULE_FEATURES)
 
 
 def sg_model_config() -> dict[str, Any]:
@@ -110,6 +116,17 @@ def _cats(record: dict[str, Any]) -> dict[str, float]:
     return cats
 
 
+def _annotated(nlp: Language, text: str) -> Doc:
+    """A doc with what the components before the classifiers add (lemmas, rule matches), as
+    the classifiers see it at tagging time: the themes classifier reads the rule matches."""
+    doc = nlp.make_doc(text)
+    doc.user_data["text"] = text
+    for name, proc in nlp.pipeline:
+        if name not in (THEME_PIPE, SG_PIPE):
+            doc = proc(doc)
+    return doc
+
+
 def train_models(
     nlp: Language,
     records: Sequence[dict[str, Any]],
@@ -122,7 +139,7 @@ def train_models(
     the safeguarding one is loaded from those bytes."""
     fix_random_seed(seed)
     examples = [
-        Example.from_dict(nlp.make_doc(normalise(r["text"])), {"cats": _cats(r)}) for r in records
+        Example.from_dict(_annotated(nlp, normalise(r["text"])), {"cats": _cats(r)}) for r in records
     ]
     # Give each classifier its own labels; otherwise initialize() would infer every label in
     # the examples' cats for each of them and the last one would overwrite the others' scores.
@@ -283,10 +300,10 @@ def choose_sg_threshold(
         neg = [f for f, g, h in zip(flags, gold, hard, strict=True) if not g and not h]
         hard_neg = [f for f, h in zip(flags, hard, strict=True) if h]
         recall = sum(pos) / len(pos) if pos else 1.0
-        false_alarms = max(
-            sum(neg) / len(neg) if neg else 0.0, sum(hard_neg) / len(hard_neg) if hard_neg else 0.0
-        )
-        if false_alarms > SG_FALSE_ALARM_BUDGET and best is not None:
+        over_budget = (sum(neg) / len(neg) if neg else 0.0) > SG_FALSE_ALARM_BUDGET or (
+            sum(hard_neg) / len(hard_neg) if hard_neg else 0.0
+        ) > SG_HARD_NEGATIVE_BUDGET
+        if over_budget and best is not None:
             break
         # Recall first: go as low as the false-alarm budget allows, even when the pool's recall
         # has stopped rising (rules written on train make the pool look easier than new text).
