@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from nlp import Tagger
-from nlp.lexicon import lexicon_languages, load_lexicon
+from nlp.lexicon import lexicon_languages, load_lexicon, load_rule_lexicon
+from nlp.pipeline import build_pipeline
+from nlp.tagger import theme_rule_labels
 from nlp.taxonomy import SAFEGUARDING_CATEGORIES
 
 ENGLISH_DISCLOSURES = {
@@ -137,3 +139,14 @@ def test_a_tagger_error_is_flagged_not_raised(
     assert result.safeguarding
     assert not result.readable
     assert "unreadable: tagger error (RuntimeError)" in result.safeguarding_reasons
+
+
+def test_a_disclosure_is_rule_evidence_for_the_theme_it_is_about() -> None:
+    """"they lock me in my room at night" names no health word, but a locked-in/food disclosure
+    is about health (the labelling rules); the rules report that theme for the blend to use."""
+    rules_only = build_pipeline(load_rule_lexicon("en"), with_models=False)
+    doc = rules_only("they lock me in my room at night")
+    assert {h.kind for h in doc._.rule_hits} == {"sg"}
+    assert theme_rule_labels(doc._.rule_hits) == {"health"}
+    # Negated or not, "nobody hurts me here" is about safety.
+    assert "safety" in theme_rule_labels(rules_only("nobody hurts me here")._.rule_hits)

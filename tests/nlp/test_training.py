@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -71,3 +72,37 @@ def test_shipped_models_load_and_tag_with_the_network_cut(monkeypatch: pytest.Mo
     assert {"en", "ar", "pl", "ti"} <= set(tagger.languages)
     result = tagger.tag("i miss my mum", lang="en")
     assert "family_contact" in result.themes
+
+
+def test_a_training_comment_also_in_the_held_out_test_is_left_out(tmp_path: Path) -> None:
+    """Several people write data at once: a comment that is also in test must not be learnt
+    from, or the test would score the model on what it memorised."""
+    data = tmp_path / "data"
+    for split in ("train", "dev"):
+        (data / split).mkdir(parents=True)
+        (data / split / "en.jsonl").write_text((FIXTURES / "tiny" / split / "en.jsonl").read_text())
+    before = train_all(out_dir=tmp_path / "m1", data_dir=data, langs=["en"], seed=3, epochs=5)
+    first_train_line = (data / "train" / "en.jsonl").read_text().splitlines()[0]
+    (data / "test").mkdir()
+    # Same words, other case and spacing: still the same comment.
+    record = json.loads(first_train_line)
+    record["text"] = "  " + record["text"].upper().replace(" ", "  ") + " "
+    (data / "test" / "en_fresh.jsonl").write_text(json.dumps(record) + "\n")
+    after = train_all(out_dir=tmp_path / "m2", data_dir=data, langs=["en"], seed=3, epochs=5)
+    assert after["languages"]["en"]["dev"]["n_train"] == before["languages"]["en"]["dev"]["n_train"] - 1
+
+
+def test_the_themes_classifier_reads_the_rule_matches(tmp_path: Path) -> None:
+    """A rule match is a feature of the themes classifier: the same words score differently when
+    the lexicon matches them, so a rule the model has learnt to trust moves its theme."""
+    _train(tmp_path / "m", seed=5)
+    tagger = Tagger(tmp_path / "m")
+    model = tagger.models["en"]
+    themes = model.nlp.get_pipe("themes")
+    text = "my social worker never rings"
+    with_rules = model.nlp(text)
+    without_rules = model.nlp.make_doc(text)
+    without_rules._.rule_hits = []
+    themes(without_rules)
+    assert with_rules._.rule_hits, "the lexicon matches this comment"
+    assert with_rules.cats["social_worker"] != pytest.approx(without_rules.cats["social_worker"], abs=1e-6)
