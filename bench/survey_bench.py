@@ -81,6 +81,7 @@ def bench_database(label: str, db_url: str, args: argparse.Namespace) -> None:
     log_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", workers, "--threads", str(args.threads),
+         *(["-k", args.worker_class] if args.worker_class else []),
          "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--error-logfile", "-", "feedback_app:create_app()"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file,
     )
@@ -106,7 +107,8 @@ def bench_database(label: str, db_url: str, args: argparse.Namespace) -> None:
             server.kill()
             server.wait()
         log_file.close()
-    print(f"\n== {label}: gunicorn {workers} workers x {args.threads} threads, {args.connections} concurrent clients, {args.seconds}s each")
+    kind = args.worker_class or "gunicorn.conf.py"
+    print(f"\n== {label}: gunicorn ({kind}) {workers} workers x {args.threads} threads, {args.connections} concurrent clients, {args.seconds}s each")
     print(f"full responses   {journeys['submitted'] / journeys['seconds']:8.1f} /s   "
           f"(requests {journeys['requests'] / journeys['seconds']:.0f}/s, p50 {journeys['p50_ms']:.1f} ms, "
           f"p95 {journeys['p95_ms']:.1f} ms, errors {journeys['errors']:.0f})")
@@ -123,6 +125,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", help="gunicorn worker class (default: gunicorn.conf.py's)")
     parser.add_argument("--slug", default="young-people")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--only", choices=["sqlite", "postgres"])

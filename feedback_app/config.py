@@ -142,6 +142,7 @@ _ENV_OVERRIDES: dict[str, type] = {
     "PAGE_SAVE_RATE_LIMIT": str,
     "SUBMIT_RATE_LIMIT": str,
     "DRAFT_RETENTION_DAYS": int,
+    "DB_PING_AFTER_IDLE_SECONDS": float,
     "FREE_TEXT_RETENTION_DAYS": int,
     "TAXONOMY_PATH": str,
     "SURVEY_DEFINITIONS_DIR": str,
