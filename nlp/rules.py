@@ -46,6 +46,31 @@ _SCOPE_BREAKERS = frozenset(
         "مگر",
         "اما",
         "بس",
+        # A new subject starts a new clause: in "if im not grateful she'll send me back" the "not"
+        # belongs to the first clause, so it must not clear the threat in the second. English
+        # only; a pronoun before the cue ("he doesnt hit me") is never reached, as the scan stops
+        # at the first breaker going back from the match.
+        "i",
+        "im",
+        "i'm",
+        "ive",
+        "i've",
+        "he",
+        "she",
+        "they",
+        "hes",
+        "he's",
+        "shes",
+        "she's",
+        "theyre",
+        "they're",
+        "he'll",
+        "she'll",
+        "they'll",
+        "theyll",
+        "he'd",
+        "she'd",
+        "they'd",
     }
 )
 NEGATION_WINDOW = 3  # words before a match in which a cue negates it

@@ -76,6 +76,19 @@ def test_negation_does_not_clear_neglect_or_self_harm(tagger: Tagger) -> None:
     assert tagger.tag("i dont want to live anymore", lang="en").safeguarding
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["its not fair he hits me", "carer says if im not grateful she'll send me back"],
+)
+def test_a_negation_in_another_clause_does_not_clear_a_disclosure(text: str) -> None:
+    """The "not" belongs to the first clause; a new subject ("he", "she'll") starts the clause
+    the disclosure is in. Rules alone, so the model cannot hide a negation bug."""
+    rules_only = build_pipeline(load_rule_lexicon("en"), with_models=False)
+    doc = rules_only(text)
+    flagged = [h for h in doc._.rule_hits if h.kind == "sg" and not h.negated_by]
+    assert flagged, f"{text!r}: {[(h.label, h.negated_by) for h in doc._.rule_hits]}"
+
+
 def test_past_disclosure_still_flags(tagger: Tagger) -> None:
     result = tagger.tag("my old carer used to hit me", lang="en")
     assert result.safeguarding
