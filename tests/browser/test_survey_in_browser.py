@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from feedback_app.surveys.definitions_loader import Survey
 from feedback_app.surveys.registry import open_survey_versions, survey_of
@@ -128,7 +128,9 @@ def test_errors_are_announced_and_focused(live_server: str, page: Page) -> None:
     summary = page.locator(".error-summary")
     assert summary.get_attribute("role") == "alert"
     # app.js moves focus to the summary when it runs (deferred), so wait for it rather than race it.
-    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('error-summary')", timeout=5_000)
+    # expect() polls from Playwright's own isolated script; wait_for_function("...") would eval a
+    # string in the page, which the page's CSP (no unsafe-eval) refuses when it has to poll.
+    expect(summary).to_be_focused(timeout=5_000)
     assert page.title().startswith("Error:")
     assert page.locator("fieldset").get_attribute("aria-describedby").find("answer-error") >= 0
 
