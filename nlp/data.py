@@ -81,17 +81,21 @@ def _same_text(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def held_out_texts(data_dir: Path | None = None) -> set[tuple[str, str]]:
+    """(language, normalised text) of every comment in the held-out test split: its texts only,
+    never its labels, so that training can leave those comments out (see without_held_out)."""
+    return {(r["lang"], _same_text(r["text"])) for r in load_split("test", data_dir)}
+
+
 def without_held_out(
-    records: Iterable[dict[str, Any]], data_dir: Path | None = None
+    records: Iterable[dict[str, Any]], held: set[tuple[str, str]]
 ) -> list[dict[str, Any]]:
-    """``records`` less any whose text is also in the held-out test split (same language).
+    """``records`` less any whose text is in ``held`` (held_out_texts), same language.
 
     Several people write data at once, and short answers ("idk", "no comment") recur by
     chance; a comment in test must never also be learnt from, so it is dropped from training.
-    Only the texts of the test split are read here, never its labels.
     """
     records = list(records)
-    held = {(r["lang"], _same_text(r["text"])) for r in load_split("test", data_dir)}
     kept = [r for r in records if (r.get("lang") or "en", _same_text(r["text"])) not in held]
     dropped = len(records) - len(kept)
     if dropped:

@@ -30,6 +30,7 @@ from nlp import safeguarding
 from nlp.data import (
     DATA_DIR,
     fingerprint,
+    held_out_texts,
     load_corrections,
     load_hard_negatives,
     load_split,
@@ -488,15 +489,16 @@ def train_all(
     every = lexicon_languages(lexicon_dir)
     languages = list(langs) if langs else every
     corrections = load_corrections(data_dir)
-    hard_negatives = without_held_out(load_hard_negatives(data_dir), data_dir)
+    held = held_out_texts(data_dir)
+    hard_negatives = without_held_out(load_hard_negatives(data_dir), held)
     trains = {
         lang: without_held_out(
             load_split("train", data_dir, [lang]) + [c for c in corrections if c.get("lang") == lang],
-            data_dir,
+            held,
         )
         for lang in every
     }
-    devs = {lang: without_held_out(load_split("dev", data_dir, [lang]), data_dir) for lang in every}
+    devs = {lang: without_held_out(load_split("dev", data_dir, [lang]), held) for lang in every}
     tokenizers = _tokenizers(every, lexicon_dir)
     # The shared safeguarding pool; _split/_hard mark where each record came from.
     pool = (
